@@ -1,0 +1,62 @@
+package dev.detkit.backend.djl;
+
+import ai.djl.Device;
+import ai.djl.engine.Engine;
+import ai.djl.pytorch.engine.PtNDManager;
+import ai.djl.pytorch.jni.JniUtils;
+import dev.detkit.api.tensor.Backend;
+import dev.detkit.api.tensor.Capability;
+import dev.detkit.api.tensor.Kernels;
+import java.util.EnumSet;
+import java.util.Set;
+
+/** The default backend: libtorch (CPU) through DJL's PyTorch engine, fully offline. */
+public final class DjlBackend implements Backend {
+  private final Kernels kernels;
+  private final String version;
+
+  DjlBackend() {
+    // The native library comes from the pytorch-native-cpu jar; never try the network.
+    if (System.getProperty("ai.djl.offline") == null) {
+      System.setProperty("ai.djl.offline", "true");
+    }
+    Engine engine = Engine.getEngine("PyTorch");
+    String threads = System.getProperty("detkit.threads");
+    if (threads != null) {
+      JniUtils.setNumThreads(Integer.parseInt(threads));
+    }
+    PtNDManager manager = (PtNDManager) engine.newBaseManager(Device.cpu());
+    this.kernels = new DjlKernels(manager);
+    this.version = "DJL " + Engine.getDjlVersion() + ", PyTorch " + engine.getVersion() + " (CPU)";
+  }
+
+  @Override
+  public String name() {
+    return "djl";
+  }
+
+  @Override
+  public String version() {
+    return version;
+  }
+
+  @Override
+  public Set<Capability> capabilities() {
+    return EnumSet.of(Capability.AUTOGRAD, Capability.BATCH_NORM_TRAINING, Capability.FLOAT64);
+  }
+
+  @Override
+  public String limitations() {
+    return "";
+  }
+
+  @Override
+  public int threads() {
+    return JniUtils.getNumThreads();
+  }
+
+  @Override
+  public Kernels kernels() {
+    return kernels;
+  }
+}
