@@ -66,8 +66,7 @@ public final class Backends {
       try {
         b = f.create();
       } catch (Throwable t) {
-        throw new BackendException(
-            "backend '" + name + "' failed to load: " + rootCause(t), t);
+        throw new BackendException("backend '" + name + "' failed to load: " + rootCause(t), t);
       }
       LOADED.put(name, b);
       return b;
@@ -79,7 +78,8 @@ public final class Backends {
     while (root.getCause() != null && root.getCause() != root) {
       root = root.getCause();
     }
-    String msg = root.getMessage() == null ? "" : ": " + root.getMessage().lines().findFirst().orElse("");
+    String msg =
+        root.getMessage() == null ? "" : ": " + root.getMessage().lines().findFirst().orElse("");
     return root.getClass().getSimpleName() + msg;
   }
 

@@ -36,7 +36,13 @@ public interface Backend {
   default void require(Capability c) {
     if (!has(c)) {
       throw new UnsupportedOperationException(
-          "backend '" + name() + "' does not support " + c.description() + " (" + limitations() + ")");
+          "backend '"
+              + name()
+              + "' does not support "
+              + c.description()
+              + " ("
+              + limitations()
+              + ")");
     }
   }
 

@@ -8,6 +8,11 @@ public enum Capability {
   BATCH_NORM_TRAINING("batch norm in training mode with running-statistics update"),
   /** Float64 arithmetic (not only storage). */
   FLOAT64("float64 arithmetic"),
+  /**
+   * Channels-last storage ({@link Tensor#toChannelsLast()}): NCHW tensors kept NHWC-interleaved in
+   * memory, which makes depthwise and 1x1 convolutions much faster on CPU.
+   */
+  CHANNELS_LAST("channels-last (NHWC) storage of NCHW tensors"),
   /** A GPU or other accelerator is used. */
   ACCELERATOR("runs on an accelerator");
 

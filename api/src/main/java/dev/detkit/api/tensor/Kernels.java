@@ -54,6 +54,12 @@ public interface Kernels {
   /** A contiguous copy that shares nothing with {@code h}. */
   Object copy(Object h);
 
+  /**
+   * A copy of a rank-4 NCHW tensor stored channels-last where the backend has such a layout (a
+   * plain copy otherwise). Indexing, shapes and values are unchanged.
+   */
+  Object toChannelsLast(Object h);
+
   // ---- element-wise ----
 
   Object binary(BinaryOp op, Object a, Object b);

@@ -27,7 +27,8 @@ public final class Assertions2 {
   }
 
   /** Asserts shape equality and {@code |a - e| <= atol + rtol * |e|} element-wise. */
-  public static void assertClose(Tensor actual, Ref expected, double atol, double rtol, String what) {
+  public static void assertClose(
+      Tensor actual, Ref expected, double atol, double rtol, String what) {
     assertArrayEquals(expected.shape(), actual.shape().dims(), what + ": shape");
     float[] a = actual.toFloatArray();
     for (int i = 0; i < a.length; i++) {

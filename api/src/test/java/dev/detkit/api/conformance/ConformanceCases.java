@@ -23,18 +23,77 @@ public final class ConformanceCases {
     Random rnd = new Random(20261125);
     List<OpCase> cs = new ArrayList<>();
 
-    cs.add(conv("conv3x3 s1 p1 bias", r(rnd, 2, 3, 7, 9), r(rnd, 4, 3, 3, 3), r(rnd, 4), 1, Padding2d.of(1), 1, 1));
+    cs.add(
+        conv(
+            "conv3x3 s1 p1 bias",
+            r(rnd, 2, 3, 7, 9),
+            r(rnd, 4, 3, 3, 3),
+            r(rnd, 4),
+            1,
+            Padding2d.of(1),
+            1,
+            1));
     cs.add(conv("conv1x1", r(rnd, 1, 8, 5, 6), r(rnd, 5, 8, 1, 1), null, 1, Padding2d.NONE, 1, 1));
-    cs.add(conv("conv3x3 s2 tf-same even", r(rnd, 1, 3, 8, 10), r(rnd, 4, 3, 3, 3), null, 2,
-        Padding2d.tfSame(8, 10, 3, 3, 2, 2, 1, 1), 1, 1));
-    cs.add(conv("conv5x5 s2 tf-same even", r(rnd, 1, 2, 10, 12), r(rnd, 3, 2, 5, 5), null, 2,
-        Padding2d.tfSame(10, 12, 5, 5, 2, 2, 1, 1), 1, 1));
-    cs.add(conv("conv3x3 s2 tf-same odd", r(rnd, 1, 2, 9, 7), r(rnd, 3, 2, 3, 3), null, 2,
-        Padding2d.tfSame(9, 7, 3, 3, 2, 2, 1, 1), 1, 1));
-    cs.add(conv("depthwise3x3 s1", r(rnd, 2, 6, 8, 8), r(rnd, 6, 1, 3, 3), null, 1, Padding2d.of(1), 1, 6));
-    cs.add(conv("depthwise5x5 s2 tf-same", r(rnd, 1, 4, 12, 10), r(rnd, 4, 1, 5, 5), null, 2,
-        Padding2d.tfSame(12, 10, 5, 5, 2, 2, 1, 1), 1, 4));
-    cs.add(conv("grouped dilated", r(rnd, 1, 4, 9, 9), r(rnd, 6, 2, 3, 3), r(rnd, 6), 1, Padding2d.of(2), 2, 2));
+    cs.add(
+        conv(
+            "conv3x3 s2 tf-same even",
+            r(rnd, 1, 3, 8, 10),
+            r(rnd, 4, 3, 3, 3),
+            null,
+            2,
+            Padding2d.tfSame(8, 10, 3, 3, 2, 2, 1, 1),
+            1,
+            1));
+    cs.add(
+        conv(
+            "conv5x5 s2 tf-same even",
+            r(rnd, 1, 2, 10, 12),
+            r(rnd, 3, 2, 5, 5),
+            null,
+            2,
+            Padding2d.tfSame(10, 12, 5, 5, 2, 2, 1, 1),
+            1,
+            1));
+    cs.add(
+        conv(
+            "conv3x3 s2 tf-same odd",
+            r(rnd, 1, 2, 9, 7),
+            r(rnd, 3, 2, 3, 3),
+            null,
+            2,
+            Padding2d.tfSame(9, 7, 3, 3, 2, 2, 1, 1),
+            1,
+            1));
+    cs.add(
+        conv(
+            "depthwise3x3 s1",
+            r(rnd, 2, 6, 8, 8),
+            r(rnd, 6, 1, 3, 3),
+            null,
+            1,
+            Padding2d.of(1),
+            1,
+            6));
+    cs.add(
+        conv(
+            "depthwise5x5 s2 tf-same",
+            r(rnd, 1, 4, 12, 10),
+            r(rnd, 4, 1, 5, 5),
+            null,
+            2,
+            Padding2d.tfSame(12, 10, 5, 5, 2, 2, 1, 1),
+            1,
+            4));
+    cs.add(
+        conv(
+            "grouped dilated",
+            r(rnd, 1, 4, 9, 9),
+            r(rnd, 6, 2, 3, 3),
+            r(rnd, 6),
+            1,
+            Padding2d.of(2),
+            2,
+            2));
 
     Ref bx = r(rnd, 2, 3, 4, 5);
     Ref mean = r(rnd, 3);
@@ -75,10 +134,30 @@ public final class ConformanceCases {
     cs.add(binary("add rank-1 to rank-4", ba, scalarLike, (b, t) -> t[0].add(t[1]), Double::sum));
 
     Ref red = r(rnd, 2, 3, 4, 5);
-    cs.add(new OpCase("sum axes 1,3", List.of(red), (b, t) -> t[0].sum(1, 3), x -> x[0].reduce(new int[] {1, 3}, false, false)));
-    cs.add(new OpCase("mean axes 2,3", List.of(red), (b, t) -> t[0].mean(2, 3), x -> x[0].reduce(new int[] {2, 3}, true, false)));
-    cs.add(new OpCase("max axis 1", List.of(red), (b, t) -> t[0].max(1), x -> x[0].reduce(new int[] {1}, false, true)));
-    cs.add(new OpCase("sum all", List.of(red), (b, t) -> t[0].sum(), x -> x[0].reduce(new int[] {0, 1, 2, 3}, false, false)));
+    cs.add(
+        new OpCase(
+            "sum axes 1,3",
+            List.of(red),
+            (b, t) -> t[0].sum(1, 3),
+            x -> x[0].reduce(new int[] {1, 3}, false, false)));
+    cs.add(
+        new OpCase(
+            "mean axes 2,3",
+            List.of(red),
+            (b, t) -> t[0].mean(2, 3),
+            x -> x[0].reduce(new int[] {2, 3}, true, false)));
+    cs.add(
+        new OpCase(
+            "max axis 1",
+            List.of(red),
+            (b, t) -> t[0].max(1),
+            x -> x[0].reduce(new int[] {1}, false, true)));
+    cs.add(
+        new OpCase(
+            "sum all",
+            List.of(red),
+            (b, t) -> t[0].sum(),
+            x -> x[0].reduce(new int[] {0, 1, 2, 3}, false, false)));
     cs.add(
         new OpCase(
             "sum keepDims",
@@ -90,17 +169,42 @@ public final class ConformanceCases {
             }));
 
     Ref img = r(rnd, 2, 3, 9, 11);
-    cs.add(new OpCase("maxPool k3 s2 p1", List.of(img), (b, t) -> t[0].maxPool2d(3, 2, 1), x -> Ref.maxPool2d(x[0], 3, 2, 1)));
-    cs.add(new OpCase("maxPool k1 s2", List.of(img), (b, t) -> t[0].maxPool2d(1, 2, 0), x -> Ref.maxPool2d(x[0], 1, 2, 0)));
+    cs.add(
+        new OpCase(
+            "maxPool k3 s2 p1",
+            List.of(img),
+            (b, t) -> t[0].maxPool2d(3, 2, 1),
+            x -> Ref.maxPool2d(x[0], 3, 2, 1)));
+    cs.add(
+        new OpCase(
+            "maxPool k1 s2",
+            List.of(img),
+            (b, t) -> t[0].maxPool2d(1, 2, 0),
+            x -> Ref.maxPool2d(x[0], 1, 2, 0)));
     cs.add(
         new OpCase(
             "globalAvgPool",
             List.of(img),
             (b, t) -> t[0].globalAvgPool2d(),
             x -> new Ref(x[0].reduce(new int[] {2, 3}, true, false).v, 2, 3, 1, 1)));
-    cs.add(new OpCase("nearest 9x11->14x5", List.of(img), (b, t) -> t[0].interpolateNearest(14, 5), x -> Ref.interpolateNearest(x[0], 14, 5)));
-    cs.add(new OpCase("nearest 9x11->18x22", List.of(img), (b, t) -> t[0].interpolateNearest(18, 22), x -> Ref.interpolateNearest(x[0], 18, 22)));
-    cs.add(new OpCase("nearest 9x11->17x29", List.of(img), (b, t) -> t[0].interpolateNearest(17, 29), x -> Ref.interpolateNearest(x[0], 17, 29)));
+    cs.add(
+        new OpCase(
+            "nearest 9x11->14x5",
+            List.of(img),
+            (b, t) -> t[0].interpolateNearest(14, 5),
+            x -> Ref.interpolateNearest(x[0], 14, 5)));
+    cs.add(
+        new OpCase(
+            "nearest 9x11->18x22",
+            List.of(img),
+            (b, t) -> t[0].interpolateNearest(18, 22),
+            x -> Ref.interpolateNearest(x[0], 18, 22)));
+    cs.add(
+        new OpCase(
+            "nearest 9x11->17x29",
+            List.of(img),
+            (b, t) -> t[0].interpolateNearest(17, 29),
+            x -> Ref.interpolateNearest(x[0], 17, 29)));
     cs.add(
         new OpCase(
             "pad2d asymmetric",
@@ -110,14 +214,24 @@ public final class ConformanceCases {
 
     Ref ca = r(rnd, 2, 3, 4);
     Ref cb = r(rnd, 2, 5, 4);
-    cs.add(new OpCase("concat axis 1", List.of(ca, cb), (b, t) -> b.concat(1, t[0], t[1]), x -> Ref.concat(1, x[0], x[1])));
+    cs.add(
+        new OpCase(
+            "concat axis 1",
+            List.of(ca, cb),
+            (b, t) -> b.concat(1, t[0], t[1]),
+            x -> Ref.concat(1, x[0], x[1])));
     cs.add(
         new OpCase(
             "stack axis 1",
             List.of(ca, ca.map(a -> a * 2)),
             (b, t) -> b.stack(1, t[0], t[1]),
             x -> Ref.concat(1, new Ref(x[0].v, 2, 1, 3, 4), new Ref(x[1].v, 2, 1, 3, 4))));
-    cs.add(new OpCase("permute 2,0,1", List.of(ca), (b, t) -> t[0].permute(2, 0, 1), x -> x[0].permute(2, 0, 1)));
+    cs.add(
+        new OpCase(
+            "permute 2,0,1",
+            List.of(ca),
+            (b, t) -> t[0].permute(2, 0, 1),
+            x -> x[0].permute(2, 0, 1)));
     cs.add(
         new OpCase(
             "reshape of permuted",
@@ -127,7 +241,12 @@ public final class ConformanceCases {
               Ref p = x[0].permute(0, 2, 1);
               return new Ref(p.v, 8, 3);
             }));
-    cs.add(new OpCase("slice step 2", List.of(cb), (b, t) -> t[0].slice(1, 1, 5, 2), x -> x[0].slice(1, 1, 5, 2)));
+    cs.add(
+        new OpCase(
+            "slice step 2",
+            List.of(cb),
+            (b, t) -> t[0].slice(1, 1, 5, 2),
+            x -> x[0].slice(1, 1, 5, 2)));
     cs.add(
         new OpCase(
             "indexSelect",
@@ -178,16 +297,41 @@ public final class ConformanceCases {
         name,
         in,
         (b, t) -> t[0].conv2d(t[1], t.length > 2 ? t[2] : null, o),
-        r -> Ref.conv2d(r[0], r[1], r.length > 2 ? r[2] : null, stride, stride, pad, dilation, dilation, groups));
+        r ->
+            Ref.conv2d(
+                r[0],
+                r[1],
+                r.length > 2 ? r[2] : null,
+                stride,
+                stride,
+                pad,
+                dilation,
+                dilation,
+                groups));
   }
 
   private static OpCase unary(
-      String name, Ref x, java.util.function.BiFunction<dev.detkit.api.tensor.Backend, dev.detkit.api.tensor.Tensor[], dev.detkit.api.tensor.Tensor> op, Ref.Fn1 f) {
+      String name,
+      Ref x,
+      java.util.function.BiFunction<
+              dev.detkit.api.tensor.Backend,
+              dev.detkit.api.tensor.Tensor[],
+              dev.detkit.api.tensor.Tensor>
+          op,
+      Ref.Fn1 f) {
     return new OpCase(name, List.of(x), op, r -> r[0].map(f));
   }
 
   private static OpCase binary(
-      String name, Ref a, Ref b, java.util.function.BiFunction<dev.detkit.api.tensor.Backend, dev.detkit.api.tensor.Tensor[], dev.detkit.api.tensor.Tensor> op, Ref.Fn2 f) {
+      String name,
+      Ref a,
+      Ref b,
+      java.util.function.BiFunction<
+              dev.detkit.api.tensor.Backend,
+              dev.detkit.api.tensor.Tensor[],
+              dev.detkit.api.tensor.Tensor>
+          op,
+      Ref.Fn2 f) {
     return new OpCase(name, List.of(a, b), op, r -> r[0].zip(r[1], f));
   }
 }

@@ -206,7 +206,9 @@ public final class Ref {
                   if (ix < 0 || ix >= wd) {
                     continue;
                   }
-                  acc += x.v[((ni * c + cin) * h + iy) * wd + ix] * w.v[((oi * cg + ci) * kh + i) * kw + j];
+                  acc +=
+                      x.v[((ni * c + cin) * h + iy) * wd + ix]
+                          * w.v[((oi * cg + ci) * kh + i) * kw + j];
                 }
               }
             }
@@ -266,7 +268,14 @@ public final class Ref {
 
   /** Batch norm over axis 1; in training mode also returns updated running stats in out[1..2]. */
   public static Ref[] batchNorm(
-      Ref x, Ref mean, Ref var, Ref gamma, Ref beta, boolean training, double momentum, double eps) {
+      Ref x,
+      Ref mean,
+      Ref var,
+      Ref gamma,
+      Ref beta,
+      boolean training,
+      double momentum,
+      double eps) {
     int n = x.shape[0];
     int c = x.shape[1];
     int inner = x.v.length / (n * c);
@@ -481,7 +490,8 @@ public final class Ref {
     }
     Arrays.sort(
         idx,
-        (a, b) -> largest ? Double.compare(values[b], values[a]) : Double.compare(values[a], values[b]));
+        (a, b) ->
+            largest ? Double.compare(values[b], values[a]) : Double.compare(values[a], values[b]));
     long[] out = new long[k];
     for (int i = 0; i < k; i++) {
       out[i] = idx[i];

@@ -42,7 +42,11 @@ public final class DjlBackend implements Backend {
 
   @Override
   public Set<Capability> capabilities() {
-    return EnumSet.of(Capability.AUTOGRAD, Capability.BATCH_NORM_TRAINING, Capability.FLOAT64);
+    return EnumSet.of(
+        Capability.AUTOGRAD,
+        Capability.BATCH_NORM_TRAINING,
+        Capability.FLOAT64,
+        Capability.CHANNELS_LAST);
   }
 
   @Override

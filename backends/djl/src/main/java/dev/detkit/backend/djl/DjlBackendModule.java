@@ -16,7 +16,7 @@ public final class DjlBackendModule extends DetkitModule {
   static final class Factory implements BackendFactory {
     @Override
     public String description() {
-      return "DJL 0.36 PyTorch engine, libtorch CPU (default)";
+      return "DJL 0.36 PyTorch engine, libtorch CPU";
     }
 
     @Override

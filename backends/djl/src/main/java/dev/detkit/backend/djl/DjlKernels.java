@@ -1,7 +1,6 @@
 package dev.detkit.backend.djl;
 
 import ai.djl.ndarray.NDArray;
-
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.SparseFormat;
@@ -82,10 +81,11 @@ final class DjlKernels implements Kernels {
 
   /**
    * A libtorch-owned tensor filled from a reused direct staging buffer. DJL's own {@code create}
-   * wraps a fresh direct ByteBuffer that only the garbage collector frees; this way native memory is
-   * released exactly when the tensor is closed.
+   * wraps a fresh direct ByteBuffer that only the garbage collector frees; this way native memory
+   * is released exactly when the tensor is closed.
    */
-  private PtNDArray filled(Shape shape, DataType type, java.util.function.Consumer<ByteBuffer> fill) {
+  private PtNDArray filled(
+      Shape shape, DataType type, java.util.function.Consumer<ByteBuffer> fill) {
     long bytes = shape.size() * type.getNumOfBytes();
     if (bytes > Integer.MAX_VALUE) {
       throw new IllegalArgumentException("tensor " + shape + " is too large to copy from the host");
@@ -239,6 +239,22 @@ final class DjlKernels implements Kernels {
   @Override
   public Object copy(Object h) {
     return JniUtils.clone(a(h));
+  }
+
+  /**
+   * NHWC storage behind NCHW indexing. DJL's JNI has no memory-format argument, so: permute to
+   * NHWC, flatten (which copies into NHWC order), view as NHWC and permute back; libtorch then sees
+   * channels-last strides and keeps them through convolutions and element-wise ops.
+   */
+  @Override
+  public Object toChannelsLast(Object h) {
+    PtNDArray x = a(h);
+    long[] s = x.getShape().getShape();
+    try (PtNDArray nhwc = JniUtils.permute(x, new long[] {0, 2, 3, 1});
+        PtNDArray flat = JniUtils.reshape(nhwc, new long[] {-1});
+        PtNDArray packed = JniUtils.reshape(flat, new long[] {s[0], s[2], s[3], s[1]})) {
+      return JniUtils.permute(packed, new long[] {0, 3, 1, 2});
+    }
   }
 
   @Override
@@ -553,7 +569,9 @@ final class DjlKernels implements Kernels {
   @Override
   public void backward(Object h) {
     PtNDArray x = a(h);
-    try (PtNDArray ones = JniUtils.full(manager, x.getShape(), 1.0, x.getDataType(), manager.getDevice(), SparseFormat.DENSE)) {
+    try (PtNDArray ones =
+        JniUtils.full(
+            manager, x.getShape(), 1.0, x.getDataType(), manager.getDevice(), SparseFormat.DENSE)) {
       JniUtils.backward(x, ones, false, false);
     }
   }
@@ -574,5 +592,4 @@ final class DjlKernels implements Kernels {
     JniUtils.setGradMode(enabled);
     return previous;
   }
-
 }

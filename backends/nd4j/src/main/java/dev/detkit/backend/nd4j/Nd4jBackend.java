@@ -19,7 +19,8 @@ public final class Nd4jBackend implements Backend {
     }
     // Touch the native library now, so a load failure surfaces here with its cause.
     Nd4j.create(1).close();
-    this.version = "ND4J 1.0.0-M2.1, libnd4j " + Nd4j.getBackend().getClass().getSimpleName() + " (oneDNN)";
+    this.version =
+        "ND4J 1.0.0-M2.1, libnd4j " + Nd4j.getBackend().getClass().getSimpleName() + " (oneDNN)";
   }
 
   @Override
@@ -39,7 +40,8 @@ public final class Nd4jBackend implements Backend {
 
   @Override
   public String limitations() {
-    return "no autograd (inference and train-mode batch-norm statistics only; training needs djl)";
+    return "no autograd (inference and train-mode batch-norm statistics only; training needs djl);"
+        + " no channels-last storage";
   }
 
   @Override

@@ -27,8 +27,8 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
 import org.nd4j.linalg.ops.transforms.Transforms;
 
 /**
- * Kernels on ND4J's libnd4j (oneDNN CPU build). Every result is an array that owns its buffer (views
- * are copied), so that closing one tensor can never invalidate another.
+ * Kernels on ND4J's libnd4j (oneDNN CPU build). Every result is an array that owns its buffer
+ * (views are copied), so that closing one tensor can never invalidate another.
  */
 final class Nd4jKernels implements Kernels {
 
@@ -212,6 +212,12 @@ final class Nd4jKernels implements Kernels {
 
   @Override
   public Object copy(Object h) {
+    return a(h).dup('c');
+  }
+
+  /** libnd4j's NCHW kernels want C order; channels-last storage would only add transposes. */
+  @Override
+  public Object toChannelsLast(Object h) {
     return a(h).dup('c');
   }
 
@@ -467,7 +473,10 @@ final class Nd4jKernels implements Kernels {
       // libnd4j's oneDNN conv2d fails on dilation > 1; a zero-dilated kernel computes the same.
       try (INDArray dilated = dilateKernel(w, o.dilationH(), o.dilationW())) {
         return conv2d(
-            xh, dilated, bh, new Conv2dOptions(o.strideH(), o.strideW(), o.padding(), 1, 1, o.groups()));
+            xh,
+            dilated,
+            bh,
+            new Conv2dOptions(o.strideH(), o.strideW(), o.padding(), 1, 1, o.groups()));
       }
     }
     Padding2d p = o.padding();
@@ -516,7 +525,11 @@ final class Nd4jKernels implements Kernels {
                 .dataFormat(Conv2DConfig.NCHW)
                 .weightsFormat(WeightsFormat.YXIO)
                 .build();
-        try (INDArray dw = w.reshape('c', new long[] {inC, kh, kw}).permute(1, 2, 0).dup('c').reshape('c', new long[] {kh, kw, inC, 1})) {
+        try (INDArray dw =
+            w.reshape('c', new long[] {inC, kh, kw})
+                .permute(1, 2, 0)
+                .dup('c')
+                .reshape('c', new long[] {kh, kw, inC, 1})) {
           return own(exec(new DepthwiseConv2D(x, dw, b, dwCfg)));
         }
       }
@@ -554,9 +567,13 @@ final class Nd4jKernels implements Kernels {
     INDArray[] outs = new INDArray[groups];
     try {
       for (int g = 0; g < groups; g++) {
-        try (INDArray xg = x.get(NDArrayIndex.all(), NDArrayIndex.interval(g * inG, (g + 1) * inG)).dup('c');
+        try (INDArray xg =
+                x.get(NDArrayIndex.all(), NDArrayIndex.interval(g * inG, (g + 1) * inG)).dup('c');
             INDArray wg = w.get(NDArrayIndex.interval(g * outG, (g + 1) * outG)).dup('c');
-            INDArray bg = b == null ? null : b.get(NDArrayIndex.interval(g * outG, (g + 1) * outG)).dup('c')) {
+            INDArray bg =
+                b == null
+                    ? null
+                    : b.get(NDArrayIndex.interval(g * outG, (g + 1) * outG)).dup('c')) {
           outs[g] = exec(new Conv2D(xg, wg, bg, cfg));
         }
       }
@@ -631,7 +648,8 @@ final class Nd4jKernels implements Kernels {
   }
 
   @Override
-  public Object maxPool2d(Object xh, int kernelH, int kernelW, int strideH, int strideW, Padding2d p) {
+  public Object maxPool2d(
+      Object xh, int kernelH, int kernelW, int strideH, int strideW, Padding2d p) {
     INDArray x = a(xh);
     INDArray padded = p.isZero() ? null : pad(x, p, Double.NEGATIVE_INFINITY);
     try {
@@ -675,8 +693,10 @@ final class Nd4jKernels implements Kernels {
   @Override
   public Object interpolateNearest(Object xh, int outH, int outW) {
     INDArray x = a(xh);
-    try (INDArray ih = Nd4j.create(nearestIndices(x.size(2), outH), new long[] {outH}, DataType.LONG);
-        INDArray iw = Nd4j.create(nearestIndices(x.size(3), outW), new long[] {outW}, DataType.LONG);
+    try (INDArray ih =
+            Nd4j.create(nearestIndices(x.size(2), outH), new long[] {outH}, DataType.LONG);
+        INDArray iw =
+            Nd4j.create(nearestIndices(x.size(3), outW), new long[] {outW}, DataType.LONG);
         INDArray rows = take(x, ih, 2)) {
       return take(rows, iw, 3);
     }

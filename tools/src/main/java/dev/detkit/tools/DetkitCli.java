@@ -1,0 +1,62 @@
+package dev.detkit.tools;
+
+import java.io.PrintWriter;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * The {@code ./detkit} command line. Exit codes: 0 success, 1 an unexpected failure, 2 a usage,
+ * config or input error (one line naming what was wrong; the stack trace only with {@code
+ * --debug}).
+ */
+@Command(
+    name = "detkit",
+    mixinStandardHelpOptions = true,
+    versionProvider = DetkitCli.Version.class,
+    description = "Object-detection research toolkit (mmdetection semantics on the JVM).",
+    subcommands = {ListCommand.class, CommandLine.HelpCommand.class})
+public final class DetkitCli {
+  /** Exit code for usage, config and input errors. */
+  public static final int USAGE_ERROR = 2;
+
+  @Option(
+      names = "--debug",
+      description = "Print stack traces of errors.",
+      scope = CommandLine.ScopeType.INHERIT)
+  boolean debug;
+
+  public static void main(String[] args) {
+    System.exit(run(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
+  }
+
+  /** Runs the command line and returns the exit code; for tests and embedding. */
+  public static int run(String[] args, PrintWriter out, PrintWriter err) {
+    CommandLine cli = new CommandLine(new DetkitCli());
+    cli.setOut(out);
+    cli.setErr(err);
+    boolean debug = java.util.Arrays.asList(args).contains("--debug");
+    cli.setExecutionExceptionHandler(
+        (e, commandLine, parseResult) -> {
+          if (debug) {
+            e.printStackTrace(err);
+          }
+          if (e instanceof UserError || e instanceof IllegalArgumentException) {
+            err.println("error: " + e.getMessage());
+            return USAGE_ERROR;
+          }
+          err.println("error: " + e);
+          return 1;
+        });
+    return cli.execute(args);
+  }
+
+  /** Prints detkit's version. */
+  static final class Version implements CommandLine.IVersionProvider {
+    @Override
+    public String[] getVersion() {
+      String v = DetkitCli.class.getPackage().getImplementationVersion();
+      return new String[] {"detkit " + (v == null ? "0.1.0-SNAPSHOT" : v)};
+    }
+  }
+}
