@@ -1,5 +1,7 @@
 package dev.detkit.tools;
 
+import dev.detkit.api.backend.BackendException;
+import dev.detkit.api.config.ConfigException;
 import java.io.PrintWriter;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -15,7 +17,12 @@ import picocli.CommandLine.Option;
     mixinStandardHelpOptions = true,
     versionProvider = DetkitCli.Version.class,
     description = "Object-detection research toolkit (mmdetection semantics on the JVM).",
-    subcommands = {ListCommand.class, CommandLine.HelpCommand.class})
+    subcommands = {
+      ListCommand.class,
+      PrintConfigCommand.class,
+      CheckCommand.class,
+      CommandLine.HelpCommand.class
+    })
 public final class DetkitCli {
   /** Exit code for usage, config and input errors. */
   public static final int USAGE_ERROR = 2;
@@ -41,12 +48,27 @@ public final class DetkitCli {
           if (debug) {
             e.printStackTrace(err);
           }
-          if (e instanceof UserError || e instanceof IllegalArgumentException) {
+          if (e instanceof UserError
+              || e instanceof ConfigException
+              || e instanceof BackendException
+              || e instanceof IllegalArgumentException) {
             err.println("error: " + e.getMessage());
             return USAGE_ERROR;
           }
           err.println("error: " + e);
           return 1;
+        });
+    // Usage errors (unknown option, missing parameter) also exit 2, with one line.
+    cli.setParameterExceptionHandler(
+        (e, a) -> {
+          err.println("error: " + e.getMessage());
+          err.println(
+              "(run 'detkit "
+                  + (e.getCommandLine().getCommandName().equals("detkit")
+                      ? ""
+                      : e.getCommandLine().getCommandName() + " ")
+                  + "--help' for usage)");
+          return USAGE_ERROR;
         });
     return cli.execute(args);
   }

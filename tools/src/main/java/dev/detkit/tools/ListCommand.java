@@ -2,31 +2,85 @@ package dev.detkit.tools;
 
 import dev.detkit.api.backend.BackendException;
 import dev.detkit.api.backend.Backends;
+import dev.detkit.api.registry.ArgsBinder;
+import dev.detkit.api.registry.ComponentKind;
+import dev.detkit.api.registry.ComponentSpec;
+import dev.detkit.api.registry.Default;
+import dev.detkit.api.registry.Registry;
 import dev.detkit.api.tensor.Backend;
 import dev.detkit.api.tensor.Capability;
 import java.io.PrintWriter;
+import java.lang.reflect.RecordComponent;
+import java.util.Arrays;
+import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
-/** {@code ./detkit list [KIND]}: registered components and what they offer. */
-@Command(name = "list", description = "List registered components of a kind (backend, ...).")
+/** {@code ./detkit list [KIND]}: registered components with their arguments and defaults. */
+@Command(
+    name = "list",
+    description = "List registered components (all kinds, or one: backbone, neck, backend, ...).")
 final class ListCommand implements Callable<Integer> {
   @Spec picocli.CommandLine.Model.CommandSpec spec;
 
-  @Parameters(index = "0", arity = "0..1", description = "Component kind, for example 'backend'.")
+  @Parameters(
+      index = "0",
+      arity = "0..1",
+      paramLabel = "KIND",
+      description = "Component kind, for example 'backbone'.")
   String kind;
 
   @Override
   public Integer call() {
     PrintWriter out = spec.commandLine().getOut();
-    if (kind == null || kind.equals("backend")) {
-      listBackends(out);
-      return 0;
+    List<ComponentKind> kinds;
+    if (kind == null) {
+      kinds = Arrays.asList(ComponentKind.values());
+    } else {
+      try {
+        kinds = List.of(ComponentKind.parse(kind));
+      } catch (IllegalArgumentException e) {
+        throw new UserError(
+            "unknown component kind '"
+                + kind
+                + "'; known kinds: "
+                + Arrays.stream(ComponentKind.values())
+                    .map(ComponentKind::cliName)
+                    .collect(Collectors.joining(", ")));
+      }
     }
-    throw new UserError("unknown component kind '" + kind + "'; known kinds: backend");
+    Registry registry = Registry.get();
+    for (ComponentKind k : kinds) {
+      if (k == ComponentKind.BACKEND) {
+        listBackends(out);
+        continue;
+      }
+      List<ComponentSpec<?, ?>> specs = registry.specs(k);
+      if (specs.isEmpty() && kind == null) {
+        continue;
+      }
+      out.println(k.cliName());
+      if (specs.isEmpty()) {
+        out.println("  (none registered)");
+      }
+      for (ComponentSpec<?, ?> s : specs) {
+        out.println("  " + s.name() + " (" + s.qualifiedName() + "): " + s.summary());
+        for (RecordComponent rc : s.argsType().getRecordComponents()) {
+          Default d = rc.getAnnotation(Default.class);
+          out.println(
+              "    "
+                  + ArgsBinder.keyOf(rc)
+                  + ": "
+                  + ArgsBinder.describe(rc.getGenericType())
+                  + (d == null ? " (required)" : " = " + d.value()));
+        }
+      }
+    }
+    out.flush();
+    return 0;
   }
 
   private static void listBackends(PrintWriter out) {

@@ -1,21 +1,18 @@
 package dev.detkit.api.backend;
 
-import com.google.inject.Guice;
-import com.google.inject.Injector;
 import com.google.inject.Key;
 import com.google.inject.TypeLiteral;
-import dev.detkit.api.registry.DetkitModule;
+import dev.detkit.api.registry.DetkitInjector;
 import dev.detkit.api.tensor.Backend;
 import java.util.List;
 import java.util.Map;
-import java.util.ServiceLoader;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Finds backends: every {@link DetkitModule} on the class path (through {@link ServiceLoader})
- * contributes {@link BackendFactory} bindings by name; {@link #get(String)} loads one once and
- * caches it.
+ * Finds backends: every {@link dev.detkit.api.registry.DetkitModule} on the class path (through
+ * {@link java.util.ServiceLoader}) contributes {@link BackendFactory} bindings by name; {@link
+ * #get(String)} loads one once and caches it.
  */
 public final class Backends {
   /** The backend used when none is named. */
@@ -89,9 +86,9 @@ public final class Backends {
       synchronized (Backends.class) {
         f = factories;
         if (f == null) {
-          Injector injector = Guice.createInjector(ServiceLoader.load(DetkitModule.class));
           Map<String, BackendFactory> bound =
-              injector.getInstance(Key.get(new TypeLiteral<Map<String, BackendFactory>>() {}));
+              DetkitInjector.get()
+                  .getInstance(Key.get(new TypeLiteral<Map<String, BackendFactory>>() {}));
           f = factories = new TreeMap<>(bound);
         }
       }

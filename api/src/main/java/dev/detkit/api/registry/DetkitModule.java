@@ -1,7 +1,9 @@
 package dev.detkit.api.registry;
 
 import com.google.inject.AbstractModule;
+import com.google.inject.TypeLiteral;
 import com.google.inject.multibindings.MapBinder;
+import com.google.inject.multibindings.Multibinder;
 import dev.detkit.api.backend.BackendFactory;
 
 /**
@@ -10,6 +12,7 @@ import dev.detkit.api.backend.BackendFactory;
  * java.util.ServiceLoader}, so a third-party jar adds components without touching detkit.
  */
 public abstract class DetkitModule extends AbstractModule {
+  private static final TypeLiteral<ComponentSpec<?, ?>> SPEC = new TypeLiteral<>() {};
 
   /** Registers a backend factory under {@code name}. */
   protected final void bindBackend(String name, Class<? extends BackendFactory> factory) {
@@ -18,10 +21,16 @@ public abstract class DetkitModule extends AbstractModule {
         .to(factory);
   }
 
+  /** Registers a component (backbone, neck, head, loss, ...). */
+  protected final void register(ComponentSpec<?, ?> spec) {
+    Multibinder.newSetBinder(binder(), SPEC).addBinding().toInstance(spec);
+  }
+
   @Override
-  protected void configure() {
-    // Make the map exist even when no module binds a backend.
+  protected final void configure() {
+    // Make the collections exist even when no module contributes to them.
     MapBinder.newMapBinder(binder(), String.class, BackendFactory.class);
+    Multibinder.newSetBinder(binder(), SPEC);
     configureComponents();
   }
 
