@@ -21,6 +21,7 @@ import picocli.CommandLine.Option;
       ListCommand.class,
       PrintConfigCommand.class,
       CheckCommand.class,
+      ExtractCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class DetkitCli {
@@ -51,6 +52,7 @@ public final class DetkitCli {
           if (e instanceof UserError
               || e instanceof ConfigException
               || e instanceof BackendException
+              || e instanceof dev.detkit.api.checkpoint.CheckpointException
               || e instanceof IllegalArgumentException) {
             err.println("error: " + e.getMessage());
             return USAGE_ERROR;

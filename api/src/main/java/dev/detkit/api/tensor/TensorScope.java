@@ -57,6 +57,15 @@ public final class TensorScope implements AutoCloseable {
     return t;
   }
 
+  /**
+   * Takes {@code t} out of whatever scope owns it: the caller (a module holding its parameters,
+   * say) now closes it.
+   */
+  public static <T extends Tensor> T release(T t) {
+    t.owner = null;
+    return t;
+  }
+
   /** Hands out every tensor of {@code ts}. */
   public <C extends Iterable<? extends Tensor>> C handOutAll(C ts) {
     for (Tensor t : ts) {

@@ -1,0 +1,75 @@
+package dev.detkit.api.nn;
+
+import dev.detkit.api.tensor.Backend;
+import dev.detkit.api.tensor.DType;
+import dev.detkit.api.tensor.Tensor;
+
+/**
+ * {@code nn.BatchNorm2d}: {@code weight}, {@code bias}, {@code running_mean}, {@code running_var}
+ * and {@code num_batches_tracked}. In training mode it normalises with batch statistics and updates
+ * the running ones as PyTorch does; in eval mode it uses the running ones.
+ */
+public final class BatchNorm2d extends Layer {
+  private final Parameter weight;
+  private final Parameter bias;
+  private final Parameter runningMean;
+  private final Parameter runningVar;
+  private final Parameter numBatchesTracked;
+  private final NormCfg cfg;
+
+  public BatchNorm2d(Backend b, int channels, NormCfg cfg) {
+    this.cfg = cfg;
+    weight = parameter("weight", b.ones(DType.FLOAT32, channels));
+    bias = parameter("bias", b.zeros(DType.FLOAT32, channels));
+    runningMean = buffer("running_mean", b.zeros(DType.FLOAT32, channels));
+    runningVar = buffer("running_var", b.ones(DType.FLOAT32, channels));
+    numBatchesTracked = buffer("num_batches_tracked", b.zeros(DType.INT64));
+    if (!cfg.requiresGrad()) {
+      weight.setTrainable(false);
+      bias.setTrainable(false);
+    }
+  }
+
+  /** The norm type as configured ({@code BN} or {@code SyncBN}); norm_eval only affects BN. */
+  public String type() {
+    return cfg.type();
+  }
+
+  public double eps() {
+    return cfg.eps();
+  }
+
+  public Parameter weight() {
+    return weight;
+  }
+
+  public Parameter bias() {
+    return bias;
+  }
+
+  public Parameter runningMean() {
+    return runningMean;
+  }
+
+  public Parameter runningVar() {
+    return runningVar;
+  }
+
+  @Override
+  public Tensor forward(Tensor x) {
+    boolean train = isTraining();
+    Tensor y =
+        x.batchNorm(
+            runningMean.get(),
+            runningVar.get(),
+            weight.get(),
+            bias.get(),
+            train,
+            cfg.momentum(),
+            cfg.eps());
+    if (train) {
+      numBatchesTracked.get().addInPlace(1);
+    }
+    return y;
+  }
+}

@@ -1,0 +1,92 @@
+package dev.detkit.api.nn;
+
+import dev.detkit.api.tensor.Backend;
+import dev.detkit.api.tensor.Conv2dOptions;
+import dev.detkit.api.tensor.Padding2d;
+import dev.detkit.api.tensor.Tensor;
+import java.util.Random;
+
+/**
+ * {@code nn.Conv2d} with PyTorch's parameter names ({@code weight [out, in/groups, k, k]}, {@code
+ * bias}); in {@link PaddingMode#TF_SAME} mode it is mmcv's {@code Conv2dAdaptivePadding}: the
+ * padding argument is ignored and TF "SAME" padding is computed for each input size.
+ */
+public final class Conv2d extends Layer {
+  /** How the input is padded. */
+  public enum PaddingMode {
+    /** The given padding on all sides. */
+    SYMMETRIC,
+    /** TF "SAME", possibly asymmetric, from the input size at forward time. */
+    TF_SAME
+  }
+
+  private final Parameter weight;
+  private final Parameter bias;
+  private final int kernel;
+  private final int stride;
+  private final int padding;
+  private final int dilation;
+  private final int groups;
+  private final PaddingMode mode;
+  private int cachedH = -1;
+  private int cachedW = -1;
+  private Conv2dOptions cached;
+
+  public Conv2d(
+      Backend b,
+      Random rnd,
+      int in,
+      int out,
+      int kernel,
+      int stride,
+      int padding,
+      int dilation,
+      int groups,
+      boolean withBias,
+      PaddingMode mode) {
+    if (in % groups != 0 || out % groups != 0) {
+      throw new IllegalArgumentException(
+          "channels " + in + "->" + out + " not divisible by groups " + groups);
+    }
+    this.kernel = kernel;
+    this.stride = stride;
+    this.padding = padding;
+    this.dilation = dilation;
+    this.groups = groups;
+    this.mode = mode;
+    this.weight = parameter("weight", Init.kaimingNormal(b, rnd, out, in / groups, kernel, kernel));
+    this.bias =
+        withBias ? parameter("bias", b.zeros(dev.detkit.api.tensor.DType.FLOAT32, out)) : null;
+  }
+
+  public Parameter weight() {
+    return weight;
+  }
+
+  public Parameter bias() {
+    return bias;
+  }
+
+  public int outChannels() {
+    return weight.shape().get(0);
+  }
+
+  /** The geometry for an input of {@code h x w}; computed once per input size. */
+  Conv2dOptions options(int h, int w) {
+    if (h != cachedH || w != cachedW) {
+      Padding2d p =
+          mode == PaddingMode.TF_SAME
+              ? Padding2d.tfSame(h, w, kernel, kernel, stride, stride, dilation, dilation)
+              : Padding2d.of(padding);
+      cached = new Conv2dOptions(stride, stride, p, dilation, dilation, groups);
+      cachedH = h;
+      cachedW = w;
+    }
+    return cached;
+  }
+
+  @Override
+  public Tensor forward(Tensor x) {
+    return x.conv2d(weight.get(), bias == null ? null : bias.get(), options(x.dim(2), x.dim(3)));
+  }
+}

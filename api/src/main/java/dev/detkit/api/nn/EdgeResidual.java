@@ -1,0 +1,61 @@
+package dev.detkit.api.nn;
+
+import dev.detkit.api.tensor.Backend;
+import dev.detkit.api.tensor.Tensor;
+import java.util.Random;
+
+/**
+ * EdgeTPU's fused MBConv as mmdet builds it (a copy of mmcls v0.20): k x k {@code conv1} (expand,
+ * stride 1), optional {@code se}, 1x1 {@code conv2} without activation carrying the stride, and a
+ * residual when stride is 1, channels match and {@code withResidual}.
+ */
+public final class EdgeResidual extends Layer {
+  private final ConvModule conv1;
+  private final SELayer se;
+  private final ConvModule conv2;
+  private final boolean residual;
+  private final DropPath dropPath;
+
+  public EdgeResidual(
+      Backend b,
+      Random rnd,
+      int in,
+      int out,
+      int mid,
+      int kernel,
+      int stride,
+      double seRatio,
+      boolean withResidual,
+      Conv2d.PaddingMode mode,
+      NormCfg norm,
+      Activation act,
+      double dropPathRate) {
+    conv1 =
+        register(
+            "conv1", new ConvModule(b, rnd, in, mid, kernel, 1, kernel / 2, 1, mode, norm, act));
+    se =
+        seRatio > 0
+            ? register("se", new SELayer(b, rnd, mid, seRatio, act, Activation.SIGMOID))
+            : null;
+    conv2 =
+        register(
+            "conv2",
+            new ConvModule(b, rnd, mid, out, 1, stride, 0, 1, mode, norm, Activation.IDENTITY));
+    residual = stride == 1 && in == out && withResidual;
+    dropPath = new DropPath(dropPathRate, rnd);
+  }
+
+  public boolean hasResidual() {
+    return residual;
+  }
+
+  @Override
+  public Tensor forward(Tensor x) {
+    Tensor y = conv1.forward(x);
+    if (se != null) {
+      y = se.forward(y);
+    }
+    y = conv2.forward(y);
+    return residual ? x.add(dropPath.apply(y, isTraining())) : y;
+  }
+}

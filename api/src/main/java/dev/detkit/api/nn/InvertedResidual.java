@@ -1,0 +1,74 @@
+package dev.detkit.api.nn;
+
+import dev.detkit.api.tensor.Backend;
+import dev.detkit.api.tensor.Tensor;
+import java.util.Random;
+
+/**
+ * MBConv as mmdet builds it: optional 1x1 {@code expand_conv}, k x k {@code depthwise_conv} (stride
+ * here), optional {@code se}, 1x1 {@code linear_conv} without activation, and a residual with drop
+ * path when stride is 1 and channels match.
+ */
+public final class InvertedResidual extends Layer {
+  private final ConvModule expandConv;
+  private final ConvModule depthwiseConv;
+  private final SELayer se;
+  private final ConvModule linearConv;
+  private final boolean residual;
+  private final DropPath dropPath;
+
+  /**
+   * @param seRatio the SE ratio (expand * se_ratio), or 0 for no SE
+   */
+  public InvertedResidual(
+      Backend b,
+      Random rnd,
+      int in,
+      int out,
+      int mid,
+      int kernel,
+      int stride,
+      double seRatio,
+      Conv2d.PaddingMode mode,
+      NormCfg norm,
+      Activation act,
+      double dropPathRate) {
+    expandConv =
+        mid != in
+            ? register("expand_conv", new ConvModule(b, rnd, in, mid, 1, 1, 0, 1, mode, norm, act))
+            : null;
+    depthwiseConv =
+        register(
+            "depthwise_conv",
+            new ConvModule(b, rnd, mid, mid, kernel, stride, kernel / 2, mid, mode, norm, act));
+    se =
+        seRatio > 0
+            ? register("se", new SELayer(b, rnd, mid, seRatio, act, Activation.SIGMOID))
+            : null;
+    linearConv =
+        register(
+            "linear_conv",
+            new ConvModule(b, rnd, mid, out, 1, 1, 0, 1, mode, norm, Activation.IDENTITY));
+    residual = stride == 1 && in == out;
+    dropPath = new DropPath(dropPathRate, rnd);
+  }
+
+  public boolean hasResidual() {
+    return residual;
+  }
+
+  public DropPath dropPath() {
+    return dropPath;
+  }
+
+  @Override
+  public Tensor forward(Tensor x) {
+    Tensor y = expandConv == null ? x : expandConv.forward(x);
+    y = depthwiseConv.forward(y);
+    if (se != null) {
+      y = se.forward(y);
+    }
+    y = linearConv.forward(y);
+    return residual ? x.add(dropPath.apply(y, isTraining())) : y;
+  }
+}

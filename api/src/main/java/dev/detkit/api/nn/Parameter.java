@@ -1,0 +1,65 @@
+package dev.detkit.api.nn;
+
+import dev.detkit.api.tensor.Shape;
+import dev.detkit.api.tensor.Tensor;
+import dev.detkit.api.tensor.TensorScope;
+
+/**
+ * A named slot of a {@link Module} holding a tensor: a learnable parameter or a buffer (running
+ * statistics, {@code num_batches_tracked}). The module owns the tensor; loading a checkpoint
+ * replaces it. One Parameter may be registered under several names (tied weights): it is stored
+ * once and listed under every alias in the state dict.
+ */
+public final class Parameter implements AutoCloseable {
+  private Tensor value;
+  private final boolean buffer;
+  private boolean trainable;
+
+  Parameter(Tensor value, boolean buffer) {
+    this.value = TensorScope.release(value);
+    this.buffer = buffer;
+    this.trainable = !buffer;
+  }
+
+  /** The current tensor. */
+  public Tensor get() {
+    return value;
+  }
+
+  /** Replaces the tensor (same shape), freeing the old one. */
+  public void set(Tensor t) {
+    if (!t.shape().equals(value.shape())) {
+      throw new IllegalArgumentException(
+          "parameter of shape " + value.shape() + " cannot take " + t.shape());
+    }
+    Tensor old = value;
+    value = TensorScope.release(t);
+    if (old != t) {
+      old.close();
+    }
+  }
+
+  public Shape shape() {
+    return value.shape();
+  }
+
+  /** True for buffers (not learnable). */
+  public boolean isBuffer() {
+    return buffer;
+  }
+
+  /** False when frozen ({@code requires_grad=False}) or a buffer. */
+  public boolean isTrainable() {
+    return trainable && !buffer;
+  }
+
+  /** Freezes or unfreezes a learnable parameter. */
+  public void setTrainable(boolean v) {
+    trainable = v && !buffer;
+  }
+
+  @Override
+  public void close() {
+    value.close();
+  }
+}

@@ -1,0 +1,36 @@
+package dev.detkit.api.nn;
+
+import dev.detkit.api.tensor.Backend;
+import dev.detkit.api.tensor.Tensor;
+import java.util.Random;
+
+/**
+ * mmdet's squeeze-and-excitation layer: global average pool, {@code conv1} (1x1 with bias, no norm,
+ * first activation), {@code conv2} (1x1 with bias, second activation), then scale the input. The
+ * squeeze width is {@code int(channels / ratio)} as mmdet computes it.
+ */
+public final class SELayer extends Layer {
+  private final ConvModule conv1;
+  private final ConvModule conv2;
+
+  public SELayer(
+      Backend b, Random rnd, int channels, double ratio, Activation act1, Activation act2) {
+    int squeeze = (int) (channels / ratio);
+    conv1 =
+        register(
+            "conv1",
+            new ConvModule(
+                b, rnd, channels, squeeze, 1, 1, 0, 1, Conv2d.PaddingMode.SYMMETRIC, null, act1));
+    conv2 =
+        register(
+            "conv2",
+            new ConvModule(
+                b, rnd, squeeze, channels, 1, 1, 0, 1, Conv2d.PaddingMode.SYMMETRIC, null, act2));
+  }
+
+  @Override
+  public Tensor forward(Tensor x) {
+    Tensor s = conv2.forward(conv1.forward(x.globalAvgPool2d()));
+    return x.mul(s);
+  }
+}

@@ -1,0 +1,262 @@
+package dev.detkit.backbones;
+
+import dev.detkit.api.model.Backbone;
+import dev.detkit.api.model.FeatureInfo;
+import dev.detkit.api.nn.BatchNorm2d;
+import dev.detkit.api.nn.Conv2d;
+import dev.detkit.api.nn.Layer;
+import dev.detkit.api.nn.Module;
+import dev.detkit.api.nn.NormCfg;
+import dev.detkit.api.nn.Sequential;
+import dev.detkit.api.registry.Default;
+import dev.detkit.api.tensor.Backend;
+import dev.detkit.api.tensor.Tensor;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+
+/**
+ * mmdet's ResNet (depth 18, 34, 50, 101, 152) with its key names: {@code conv1}, {@code bn1},
+ * {@code layer1..4.N.conv1/bn1/conv2/bn2[/conv3/bn3]}, {@code downsample.0/1}. Style {@code
+ * pytorch} puts the stride on the 3x3 conv of a bottleneck, {@code caffe} on the first 1x1.
+ */
+public final class ResNet extends Module implements Backbone {
+  private static final Map<Integer, int[]> BLOCKS =
+      Map.of(
+          18,
+          new int[] {2, 2, 2, 2},
+          34,
+          new int[] {3, 4, 6, 3},
+          50,
+          new int[] {3, 4, 6, 3},
+          101,
+          new int[] {3, 4, 23, 3},
+          152,
+          new int[] {3, 8, 36, 3});
+
+  /** mmdet's arguments; the variants detkit does not implement are rejected when set. */
+  public record Args(
+      int depth,
+      @Default("3") int inChannels,
+      @Default("null") Integer stemChannels,
+      @Default("64") int baseChannels,
+      @Default("4") int numStages,
+      @Default("[1, 2, 2, 2]") List<Integer> strides,
+      @Default("[1, 1, 1, 1]") List<Integer> dilations,
+      @Default("[0, 1, 2, 3]") List<Integer> outIndices,
+      @Default("pytorch") String style,
+      @Default("false") boolean deepStem,
+      @Default("false") boolean avgDown,
+      @Default("-1") int frozenStages,
+      @Default("null") Object convCfg,
+      @Default("{type: BN, requires_grad: true}") NormCfg normCfg,
+      @Default("true") boolean normEval,
+      @Default("null") Object dcn,
+      @Default("null") Object stageWithDcn,
+      @Default("null") Object plugins,
+      @Default("false") boolean withCp,
+      @Default("true") boolean zeroInitResidual,
+      @Default("null") Object pretrained,
+      @Default("null") Object initCfg) {
+    public Args {
+      if (!BLOCKS.containsKey(depth)) {
+        throw new IllegalArgumentException(
+            "depth " + depth + " is not one of 18, 34, 50, 101, 152");
+      }
+      if (!style.equals("pytorch") && !style.equals("caffe")) {
+        throw new IllegalArgumentException("style must be pytorch or caffe, got '" + style + "'");
+      }
+      if (numStages < 1
+          || numStages > 4
+          || strides.size() < numStages
+          || dilations.size() < numStages) {
+        throw new IllegalArgumentException(
+            "num_stages must be 1..4 with that many strides and dilations");
+      }
+      for (int i : outIndices) {
+        if (i < 0 || i >= numStages) {
+          throw new IllegalArgumentException(
+              "out_indices entry " + i + " is outside 0.." + (numStages - 1));
+        }
+      }
+      if (deepStem || avgDown || dcn != null || plugins != null) {
+        throw new IllegalArgumentException(
+            "deep_stem, avg_down, dcn and plugins are not supported by detkit's ResNet");
+      }
+    }
+  }
+
+  private final Args args;
+  private final Conv2d conv1;
+  private final BatchNorm2d bn1;
+  private final List<Sequential> stages = new ArrayList<>();
+  private final List<FeatureInfo> info = new ArrayList<>();
+
+  public ResNet(Args args, Backend b) {
+    this.args = args;
+    Random rnd = new Random(0);
+    boolean bottleneck = args.depth() >= 50;
+    int expansion = bottleneck ? 4 : 1;
+    int stem = args.stemChannels() == null ? args.baseChannels() : args.stemChannels();
+    NormCfg norm = args.normCfg();
+    conv1 =
+        register(
+            "conv1",
+            new Conv2d(
+                b,
+                rnd,
+                args.inChannels(),
+                stem,
+                7,
+                2,
+                3,
+                1,
+                1,
+                false,
+                Conv2d.PaddingMode.SYMMETRIC));
+    bn1 = register("bn1", new BatchNorm2d(b, stem, norm));
+    int in = stem;
+    int stride = 4;
+    int[] counts = BLOCKS.get(args.depth());
+    for (int s = 0; s < args.numStages(); s++) {
+      int planes = args.baseChannels() << s;
+      int st = args.strides().get(s);
+      int dil = args.dilations().get(s);
+      Sequential stage = register("layer" + (s + 1), new Sequential());
+      for (int i = 0; i < counts[s]; i++) {
+        int blockStride = i == 0 ? st : 1;
+        stage.add(
+            new Block(
+                b,
+                rnd,
+                in,
+                planes,
+                blockStride,
+                dil,
+                bottleneck,
+                args.style().equals("caffe"),
+                norm));
+        in = planes * expansion;
+      }
+      stride *= st;
+      stages.add(stage);
+      if (args.outIndices().contains(s)) {
+        info.add(new FeatureInfo(in, stride));
+      }
+    }
+  }
+
+  public Args args() {
+    return args;
+  }
+
+  @Override
+  public List<FeatureInfo> featureInfo() {
+    return List.copyOf(info);
+  }
+
+  @Override
+  public List<Tensor> forward(Tensor x) {
+    Tensor y = bn1.forward(conv1.forward(x)).relu().maxPool2d(3, 2, 1);
+    List<Tensor> outs = new ArrayList<>();
+    for (int s = 0; s < stages.size(); s++) {
+      y = stages.get(s).forward(y);
+      if (args.outIndices().contains(s)) {
+        outs.add(y);
+      }
+    }
+    return outs;
+  }
+
+  /** frozen_stages freezes the stem (0) and layers 1..k; norm_eval keeps BN in eval. */
+  @Override
+  protected void afterModeChange() {
+    if (args.frozenStages() >= 0) {
+      conv1.freeze();
+      bn1.freeze();
+    }
+    for (int s = 1; s <= args.frozenStages() && s <= stages.size(); s++) {
+      stages.get(s - 1).freeze();
+    }
+    if (isTraining() && args.normEval()) {
+      apply(
+          m -> {
+            if (m instanceof BatchNorm2d bn && bn.type().equals("BN")) {
+              bn.markEval();
+            }
+          });
+    }
+  }
+
+  /** BasicBlock (two 3x3) or Bottleneck (1x1, 3x3, 1x1) with an optional downsample. */
+  static final class Block extends Layer {
+    private final List<Conv2d> convs = new ArrayList<>();
+    private final List<BatchNorm2d> bns = new ArrayList<>();
+    private final Sequential downsample;
+
+    Block(
+        Backend b,
+        Random rnd,
+        int in,
+        int planes,
+        int stride,
+        int dilation,
+        boolean bottleneck,
+        boolean caffe,
+        NormCfg norm) {
+      var sym = Conv2d.PaddingMode.SYMMETRIC;
+      int out = bottleneck ? planes * 4 : planes;
+      if (bottleneck) {
+        int s1 = caffe ? stride : 1;
+        int s2 = caffe ? 1 : stride;
+        add(
+            new Conv2d(b, rnd, in, planes, 1, s1, 0, 1, 1, false, sym),
+            new BatchNorm2d(b, planes, norm),
+            1);
+        add(
+            new Conv2d(b, rnd, planes, planes, 3, s2, dilation, dilation, 1, false, sym),
+            new BatchNorm2d(b, planes, norm),
+            2);
+        add(
+            new Conv2d(b, rnd, planes, out, 1, 1, 0, 1, 1, false, sym),
+            new BatchNorm2d(b, out, norm),
+            3);
+      } else {
+        add(
+            new Conv2d(b, rnd, in, planes, 3, stride, dilation, dilation, 1, false, sym),
+            new BatchNorm2d(b, planes, norm),
+            1);
+        add(
+            new Conv2d(b, rnd, planes, planes, 3, 1, 1, 1, 1, false, sym),
+            new BatchNorm2d(b, planes, norm),
+            2);
+      }
+      if (stride != 1 || in != out) {
+        downsample = register("downsample", new Sequential());
+        downsample.add(new Conv2d(b, rnd, in, out, 1, stride, 0, 1, 1, false, sym));
+        downsample.add(new BatchNorm2d(b, out, norm));
+      } else {
+        downsample = null;
+      }
+    }
+
+    private void add(Conv2d conv, BatchNorm2d bn, int i) {
+      convs.add(register("conv" + i, conv));
+      bns.add(register("bn" + i, bn));
+    }
+
+    @Override
+    public Tensor forward(Tensor x) {
+      Tensor y = x;
+      for (int i = 0; i < convs.size(); i++) {
+        y = bns.get(i).forward(convs.get(i).forward(y));
+        if (i < convs.size() - 1) {
+          y = y.relu();
+        }
+      }
+      Tensor identity = downsample == null ? x : downsample.forward(x);
+      return y.add(identity).relu();
+    }
+  }
+}
