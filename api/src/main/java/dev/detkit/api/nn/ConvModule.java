@@ -37,6 +37,17 @@ public final class ConvModule extends Layer {
     this.act = act;
   }
 
+  /**
+   * A ConvModule around an existing conv (shared weights, as RetinaSepBNHead shares its convs
+   * across levels); the conv is registered here too, so its weight appears under this name.
+   */
+  public ConvModule(Backend b, Conv2d sharedConv, NormCfg norm, Activation act) {
+    this.conv = register("conv", sharedConv);
+    this.bn =
+        norm == null ? null : register("bn", new BatchNorm2d(b, sharedConv.outChannels(), norm));
+    this.act = act;
+  }
+
   public Conv2d conv() {
     return conv;
   }

@@ -1,13 +1,27 @@
 package dev.detkit.api.registry;
 
+import dev.detkit.api.model.FeatureInfo;
 import dev.detkit.api.tensor.Backend;
+import java.util.List;
 import java.util.Map;
 
 /**
  * What a component factory may use besides its arguments: the registry (to build nested components
- * it received as {@link ComponentConfig}) and the backend its tensors live on.
+ * it received as {@link ComponentConfig}), the backend its tensors live on, and, for a component
+ * that consumes feature maps (a neck), what its inputs carry (detectron2's input shape).
+ *
+ * @param inputs channels and strides of the feature maps the component will receive, or null
  */
-public record BuildContext(Registry registry, Backend backend) {
+public record BuildContext(Registry registry, Backend backend, List<FeatureInfo> inputs) {
+
+  public BuildContext(Registry registry, Backend backend) {
+    this(registry, backend, null);
+  }
+
+  /** The same context for a component fed by {@code features}. */
+  public BuildContext withInputs(List<FeatureInfo> features) {
+    return new BuildContext(registry, backend, List.copyOf(features));
+  }
 
   /** Builds a nested component. */
   public <T> T build(ComponentConfig config, Class<T> type) {

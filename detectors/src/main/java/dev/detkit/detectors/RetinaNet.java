@@ -1,0 +1,105 @@
+package dev.detkit.detectors;
+
+import dev.detkit.api.model.Backbone;
+import dev.detkit.api.model.Detector;
+import dev.detkit.api.model.FeatureInfo;
+import dev.detkit.api.model.Neck;
+import dev.detkit.api.nn.Module;
+import dev.detkit.api.registry.BuildContext;
+import dev.detkit.api.registry.ComponentConfig;
+import dev.detkit.api.registry.ComponentKind;
+import dev.detkit.api.registry.Default;
+import dev.detkit.api.registry.Kind;
+import dev.detkit.api.structures.DetSample;
+import dev.detkit.api.structures.Detections;
+import dev.detkit.api.tensor.Backend;
+import dev.detkit.api.tensor.Tensor;
+import dev.detkit.api.tensor.TensorScope;
+import dev.detkit.heads.AnchorHead;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * mmdet's {@code SingleStageDetector} (RetinaNet is one): backbone, optional neck, dense head and
+ * data preprocessor, with the state-dict prefixes {@code backbone.}, {@code neck.}, {@code
+ * bbox_head.}. Any registered dense head built on {@link AnchorHead} plugs in. The neck's {@code
+ * in_channels} default to the backbone's reported channels.
+ */
+public final class RetinaNet extends Module implements Detector {
+
+  /** mmdet's arguments. */
+  public record Args(
+      @Kind(ComponentKind.BACKBONE) ComponentConfig backbone,
+      @Kind(ComponentKind.NECK) @Default("null") ComponentConfig neck,
+      @Kind(ComponentKind.HEAD) ComponentConfig bboxHead,
+      @Default("{type: DetDataPreprocessor}") DetDataPreprocessor.Args dataPreprocessor,
+      @Default("null") Object trainCfg,
+      @Default("null") Object testCfg,
+      @Default("null") Object initCfg) {}
+
+  private final Backbone backbone;
+  private final Neck neck;
+  private final AnchorHead head;
+  private final DetDataPreprocessor preprocessor;
+  private final Backend backend;
+
+  public RetinaNet(Args a, BuildContext ctx) {
+    this.backend = ctx.backend();
+    this.backbone = ctx.build(a.backbone(), Backbone.class);
+    register("backbone", (Module) backbone);
+    List<FeatureInfo> feats = backbone.featureInfo();
+    if (a.neck() != null) {
+      Map<String, Object> defaults = new LinkedHashMap<>();
+      defaults.put("in_channels", feats.stream().map(FeatureInfo::channels).toList());
+      this.neck = ctx.withInputs(feats).build(a.neck(), Neck.class, defaults);
+      register("neck", (Module) neck);
+      feats = neck.featureInfo();
+    } else {
+      this.neck = null;
+    }
+    Map<String, Object> headDefaults = new LinkedHashMap<>();
+    headDefaults.put("in_channels", feats.get(0).channels());
+    if (a.trainCfg() != null) {
+      headDefaults.put("train_cfg", a.trainCfg());
+    }
+    if (a.testCfg() != null) {
+      headDefaults.put("test_cfg", a.testCfg());
+    }
+    this.head = ctx.withInputs(feats).build(a.bboxHead(), AnchorHead.class, headDefaults);
+    register("bbox_head", head);
+    this.preprocessor = new DetDataPreprocessor(a.dataPreprocessor());
+  }
+
+  public Backbone backbone() {
+    return backbone;
+  }
+
+  /** The neck, or null. */
+  public Neck neck() {
+    return neck;
+  }
+
+  public AnchorHead head() {
+    return head;
+  }
+
+  public DetDataPreprocessor preprocessor() {
+    return preprocessor;
+  }
+
+  /** Backbone then neck: mmdet's {@code extract_feat}. */
+  public List<Tensor> extractFeat(Tensor inputs) {
+    List<Tensor> x = backbone.forward(inputs);
+    return neck == null ? x : neck.forward(x);
+  }
+
+  @Override
+  public List<Detections> predict(List<DetSample> samples) {
+    try (TensorScope scope = TensorScope.open()) {
+      DetDataPreprocessor.Batch batch = preprocessor.apply(samples, backend);
+      AnchorHead.Outputs out = head.forward(extractFeat(batch.inputs()));
+      return head.predict(out, batch.metas());
+    }
+  }
+}

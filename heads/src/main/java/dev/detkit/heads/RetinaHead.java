@@ -1,0 +1,59 @@
+package dev.detkit.heads;
+
+import dev.detkit.api.nn.Activation;
+import dev.detkit.api.nn.Conv2d;
+import dev.detkit.api.nn.ConvModule;
+import dev.detkit.api.nn.Sequential;
+import dev.detkit.api.tensor.Backend;
+import dev.detkit.api.tensor.Tensor;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+
+/**
+ * mmdet's RetinaHead: {@code stacked_convs} 3x3 ConvModules with ReLU for classification and for
+ * regression (shared by all levels, norms included), then {@code retina_cls} and {@code
+ * retina_reg}.
+ */
+public final class RetinaHead extends AnchorHead {
+  private final Sequential clsConvs;
+  private final Sequential regConvs;
+  private final Conv2d retinaCls;
+  private final Conv2d retinaReg;
+
+  public RetinaHead(
+      RetinaHeadArgs a, Backend b, AnchorGenerator anchors, DeltaXYWHBBoxCoder coder) {
+    super(a.numClasses(), anchors, coder, a.testCfg());
+    Random rnd = new Random(0);
+    var sym = Conv2d.PaddingMode.SYMMETRIC;
+    clsConvs = register("cls_convs", new Sequential());
+    regConvs = register("reg_convs", new Sequential());
+    for (int j = 0; j < a.stackedConvs(); j++) {
+      int in = j == 0 ? a.inChannels() : a.featChannels();
+      clsConvs.add(
+          new ConvModule(
+              b, rnd, in, a.featChannels(), 3, 1, 1, 1, sym, a.normCfg(), Activation.RELU));
+      regConvs.add(
+          new ConvModule(
+              b, rnd, in, a.featChannels(), 3, 1, 1, 1, sym, a.normCfg(), Activation.RELU));
+    }
+    int na = anchors.numBaseAnchors();
+    int feat = a.stackedConvs() > 0 ? a.featChannels() : a.inChannels();
+    retinaCls =
+        register(
+            "retina_cls", new Conv2d(b, rnd, feat, na * a.numClasses(), 3, 1, 1, 1, 1, true, sym));
+    retinaReg = register("retina_reg", new Conv2d(b, rnd, feat, na * 4, 3, 1, 1, 1, 1, true, sym));
+    RetinaSepBNHead.initOutputs(b, rnd, retinaCls, retinaReg, a.numClasses() * na);
+  }
+
+  @Override
+  public Outputs forward(List<Tensor> feats) {
+    List<Tensor> cls = new ArrayList<>();
+    List<Tensor> reg = new ArrayList<>();
+    for (Tensor x : feats) {
+      cls.add(retinaCls.forward(clsConvs.forward(x)));
+      reg.add(retinaReg.forward(regConvs.forward(x)));
+    }
+    return new Outputs(cls, reg);
+  }
+}

@@ -1,0 +1,93 @@
+package dev.detkit.heads;
+
+import dev.detkit.api.nn.Activation;
+import dev.detkit.api.nn.Conv2d;
+import dev.detkit.api.nn.ConvModule;
+import dev.detkit.api.nn.Init;
+import dev.detkit.api.nn.Sequential;
+import dev.detkit.api.tensor.Backend;
+import dev.detkit.api.tensor.DType;
+import dev.detkit.api.tensor.Tensor;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+
+/**
+ * mmdet's RetinaSepBNHead: per level {@code i}, {@code cls_convs[i][j]} and {@code reg_convs[i][j]}
+ * ConvModules whose convs are level 0's (shared weights, listed under every level's key as
+ * PyTorch's state dict lists them) and whose BNs are per level; shared {@code retina_cls} / {@code
+ * retina_reg}.
+ */
+public final class RetinaSepBNHead extends AnchorHead {
+  private final List<Sequential> clsConvs = new ArrayList<>();
+  private final List<Sequential> regConvs = new ArrayList<>();
+  private final Conv2d retinaCls;
+  private final Conv2d retinaReg;
+
+  public RetinaSepBNHead(
+      RetinaHeadArgs a, Backend b, AnchorGenerator anchors, DeltaXYWHBBoxCoder coder) {
+    super(a.numClasses(), anchors, coder, a.testCfg());
+    if (a.numIns() == null || a.numIns() < 1) {
+      throw new IllegalArgumentException("RetinaSepBNHead needs num_ins (the number of levels)");
+    }
+    Random rnd = new Random(0);
+    var sym = Conv2d.PaddingMode.SYMMETRIC;
+    Sequential clsRoot = register("cls_convs", new Sequential());
+    Sequential regRoot = register("reg_convs", new Sequential());
+    List<Conv2d> sharedCls = new ArrayList<>();
+    List<Conv2d> sharedReg = new ArrayList<>();
+    for (int j = 0; j < a.stackedConvs(); j++) {
+      int in = j == 0 ? a.inChannels() : a.featChannels();
+      boolean bias = a.normCfg() == null;
+      Conv2d c = new Conv2d(b, rnd, in, a.featChannels(), 3, 1, 1, 1, 1, bias, sym);
+      Conv2d r = new Conv2d(b, rnd, in, a.featChannels(), 3, 1, 1, 1, 1, bias, sym);
+      c.weight().set(Init.normal(b, rnd, 0.01, c.weight().shape().dims()));
+      r.weight().set(Init.normal(b, rnd, 0.01, r.weight().shape().dims()));
+      sharedCls.add(c);
+      sharedReg.add(r);
+    }
+    for (int i = 0; i < a.numIns(); i++) {
+      Sequential cl = clsRoot.add(new Sequential());
+      Sequential rl = regRoot.add(new Sequential());
+      for (int j = 0; j < a.stackedConvs(); j++) {
+        cl.add(new ConvModule(b, sharedCls.get(j), a.normCfg(), Activation.RELU));
+        rl.add(new ConvModule(b, sharedReg.get(j), a.normCfg(), Activation.RELU));
+      }
+      clsConvs.add(cl);
+      regConvs.add(rl);
+    }
+    int na = anchors.numBaseAnchors();
+    int feat = a.stackedConvs() > 0 ? a.featChannels() : a.inChannels();
+    retinaCls =
+        register(
+            "retina_cls", new Conv2d(b, rnd, feat, na * a.numClasses(), 3, 1, 1, 1, 1, true, sym));
+    retinaReg = register("retina_reg", new Conv2d(b, rnd, feat, na * 4, 3, 1, 1, 1, 1, true, sym));
+    initOutputs(b, rnd, retinaCls, retinaReg, na * a.numClasses());
+  }
+
+  /** Normal(0.01) weights; classification bias {@code -log((1 - 0.01) / 0.01)}. */
+  static void initOutputs(Backend b, Random rnd, Conv2d cls, Conv2d reg, int clsChannels) {
+    cls.weight().set(Init.normal(b, rnd, 0.01, cls.weight().shape().dims()));
+    reg.weight().set(Init.normal(b, rnd, 0.01, reg.weight().shape().dims()));
+    cls.bias().set(b.full(-Math.log((1 - 0.01) / 0.01), DType.FLOAT32, clsChannels));
+  }
+
+  @Override
+  public Outputs forward(List<Tensor> feats) {
+    if (feats.size() != clsConvs.size()) {
+      throw new IllegalArgumentException(
+          "RetinaSepBNHead has "
+              + clsConvs.size()
+              + " levels, got "
+              + feats.size()
+              + " feature maps");
+    }
+    List<Tensor> cls = new ArrayList<>();
+    List<Tensor> reg = new ArrayList<>();
+    for (int i = 0; i < feats.size(); i++) {
+      cls.add(retinaCls.forward(clsConvs.get(i).forward(feats.get(i))));
+      reg.add(retinaReg.forward(regConvs.get(i).forward(feats.get(i))));
+    }
+    return new Outputs(cls, reg);
+  }
+}
