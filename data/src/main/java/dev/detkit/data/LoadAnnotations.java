@@ -1,0 +1,35 @@
+package dev.detkit.data;
+
+import dev.detkit.api.registry.Default;
+
+/**
+ * mmdet's {@code LoadAnnotations}: the dataset puts ground-truth boxes into the results before the
+ * pipeline runs; at inference on bare images there are none and this step does nothing (as mmdet's
+ * inferencer drops it).
+ */
+public final class LoadAnnotations implements Transform {
+
+  /** mmdet's arguments; only boxes are supported. */
+  public record Args(
+      @Default("true") boolean withBbox,
+      @Default("true") boolean withLabel,
+      @Default("false") boolean withMask,
+      @Default("false") boolean withSeg,
+      @Default("false") boolean poly2mask,
+      @Default("null") Object boxType,
+      @Default("false") boolean resetId,
+      @Default("null") Object backendArgs) {
+    public Args {
+      if (withMask || withSeg) {
+        throw new IllegalArgumentException("with_mask and with_seg are not supported");
+      }
+    }
+  }
+
+  public LoadAnnotations(Args args) {}
+
+  @Override
+  public Results apply(Results r) {
+    return r;
+  }
+}

@@ -1,0 +1,33 @@
+package dev.detkit.data;
+
+import dev.detkit.api.registry.Default;
+import dev.detkit.api.structures.DetSample;
+import dev.detkit.api.structures.ImageData;
+import dev.detkit.api.structures.ImageMeta;
+import java.util.List;
+
+/** mmdet's {@code PackDetInputs}: the final step, turning results into a {@link DetSample}. */
+public final class PackDetInputs implements Transform {
+
+  /** mmdet's arguments. */
+  public record Args(
+      @Default(
+              "[img_id, img_path, ori_shape, img_shape, pad_shape, scale_factor, flip, flip_direction]")
+          List<String> metaKeys) {}
+
+  public PackDetInputs(Args args) {}
+
+  @Override
+  public Results apply(Results r) {
+    return r;
+  }
+
+  /** The packed sample. */
+  public static DetSample pack(Results r) {
+    ImageData img =
+        new ImageData(OpenCv.bytes(r.img), r.img.rows(), r.img.cols(), r.img.channels());
+    int[] pad = r.padShape != null ? r.padShape : new int[] {r.img.rows(), r.img.cols()};
+    return new DetSample(
+        img, new ImageMeta(r.imgPath, r.imgId, r.oriShape, r.imgShape, r.scaleFactor, pad, pad));
+  }
+}

@@ -1,0 +1,84 @@
+package dev.detkit.data;
+
+import dev.detkit.api.registry.Default;
+import java.util.List;
+import org.opencv.core.Mat;
+import org.opencv.core.Size;
+import org.opencv.imgproc.Imgproc;
+
+/**
+ * mmdet's {@code Resize}: with {@code keep_ratio}, mmcv's {@code imrescale} (scale factor {@code
+ * min(max(scale) / max(h, w), min(scale) / min(h, w))}, new size {@code int(w * sf + 0.5)}),
+ * otherwise straight to {@code scale = (w, h)}; bilinear is OpenCV's INTER_LINEAR. Ground-truth
+ * boxes are scaled and clipped.
+ */
+public final class Resize implements Transform {
+
+  /** mmdet's arguments. */
+  public record Args(
+      @Default("null") List<Integer> scale,
+      @Default("null") Object scaleFactor,
+      @Default("false") boolean keepRatio,
+      @Default("true") boolean clipObjectBorder,
+      @Default("cv2") String backend,
+      @Default("bilinear") String interpolation) {
+    public Args {
+      if (scale == null || scale.size() != 2) {
+        throw new IllegalArgumentException("scale must be [w, h] (scale_factor is not supported)");
+      }
+      if (scaleFactor != null) {
+        throw new IllegalArgumentException("scale_factor is not supported; give scale");
+      }
+      if (!interpolation.equals("bilinear")) {
+        throw new IllegalArgumentException(
+            "interpolation '" + interpolation + "' is not supported (use bilinear)");
+      }
+    }
+  }
+
+  private final Args args;
+
+  public Resize(Args args) {
+    OpenCv.load();
+    this.args = args;
+  }
+
+  /** The output (w, h) mmcv computes for an image of {@code w x h}. */
+  public static int[] outputSize(int w, int h, List<Integer> scale, boolean keepRatio) {
+    if (!keepRatio) {
+      return new int[] {scale.get(0), scale.get(1)};
+    }
+    double longEdge = Math.max(scale.get(0), scale.get(1));
+    double shortEdge = Math.min(scale.get(0), scale.get(1));
+    double sf = Math.min(longEdge / Math.max(h, w), shortEdge / Math.min(h, w));
+    return new int[] {(int) (w * sf + 0.5), (int) (h * sf + 0.5)};
+  }
+
+  @Override
+  public Results apply(Results r) {
+    int h = r.img.rows();
+    int w = r.img.cols();
+    int[] size = outputSize(w, h, args.scale(), args.keepRatio());
+    Mat out = new Mat();
+    Imgproc.resize(r.img, out, new Size(size[0], size[1]), 0, 0, Imgproc.INTER_LINEAR);
+    double ws = (double) size[0] / w;
+    double hs = (double) size[1] / h;
+    r.img = out;
+    r.imgShape = new int[] {size[1], size[0]};
+    r.scaleFactor = new double[] {ws, hs};
+    r.keepRatio = args.keepRatio();
+    if (r.gtBboxes != null) {
+      for (int i = 0; i < r.gtBboxes.length; i += 4) {
+        r.gtBboxes[i] = clip((float) (r.gtBboxes[i] * ws), size[0]);
+        r.gtBboxes[i + 1] = clip((float) (r.gtBboxes[i + 1] * hs), size[1]);
+        r.gtBboxes[i + 2] = clip((float) (r.gtBboxes[i + 2] * ws), size[0]);
+        r.gtBboxes[i + 3] = clip((float) (r.gtBboxes[i + 3] * hs), size[1]);
+      }
+    }
+    return r;
+  }
+
+  private float clip(float v, int max) {
+    return args.clipObjectBorder() ? Math.max(0f, Math.min(v, max)) : v;
+  }
+}
