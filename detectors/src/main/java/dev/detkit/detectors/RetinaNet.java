@@ -31,8 +31,9 @@ public final class RetinaNet extends Module implements Detector {
   /** mmdet's arguments. */
   public record Args(
       @Kind(ComponentKind.BACKBONE) ComponentConfig backbone,
-      @Kind(ComponentKind.NECK) @Default("null") ComponentConfig neck,
-      @Kind(ComponentKind.HEAD) ComponentConfig bboxHead,
+      @Kind(value = ComponentKind.NECK, provided = "in_channels") @Default("null")
+          ComponentConfig neck,
+      @Kind(value = ComponentKind.HEAD, provided = "in_channels") ComponentConfig bboxHead,
       @Default("{type: DetDataPreprocessor}") DetDataPreprocessor.Args dataPreprocessor,
       @Default("null") Object trainCfg,
       @Default("null") Object testCfg,

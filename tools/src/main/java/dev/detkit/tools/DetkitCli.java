@@ -22,6 +22,7 @@ import picocli.CommandLine.Option;
       PrintConfigCommand.class,
       CheckCommand.class,
       ExtractCommand.class,
+      InferCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class DetkitCli {
@@ -53,6 +54,7 @@ public final class DetkitCli {
               || e instanceof ConfigException
               || e instanceof BackendException
               || e instanceof dev.detkit.api.checkpoint.CheckpointException
+              || e instanceof dev.detkit.data.ImageLoadException
               || e instanceof IllegalArgumentException) {
             err.println("error: " + e.getMessage());
             return USAGE_ERROR;

@@ -71,6 +71,24 @@ public final class ArgsBinder {
    * @param path the dotted key of {@code cfg}
    */
   public <A extends Record> A bind(Class<A> type, CfgMap cfg, String owner, String path) {
+    return bind(type, cfg, owner, path, null);
+  }
+
+  /**
+   * Checks {@code cfg} against {@code type} as {@link #bind} does (unknown keys, types, nested
+   * components) without constructing it; required keys in {@code provided} may be absent.
+   */
+  public void check(
+      Class<? extends Record> type,
+      CfgMap cfg,
+      String owner,
+      String path,
+      java.util.Set<String> provided) {
+    bind(type, cfg, owner, path, provided);
+  }
+
+  private <A extends Record> A bind(
+      Class<A> type, CfgMap cfg, String owner, String path, java.util.Set<String> provided) {
     CfgMap map = cfg == null ? CfgMap.empty(Origin.CODE) : cfg;
     List<String> valid = keys(type);
     for (Map.Entry<String, CfgNode> e : map.entries().entrySet()) {
@@ -89,6 +107,7 @@ public final class ArgsBinder {
       }
     }
     RecordComponent[] rcs = type.getRecordComponents();
+    boolean incomplete = false;
     Object[] values = new Object[rcs.length];
     Class<?>[] types = new Class<?>[rcs.length];
     for (int i = 0; i < rcs.length; i++) {
@@ -98,6 +117,10 @@ public final class ArgsBinder {
       CfgNode node = map.get(key);
       if (node == null) {
         Default d = rc.getAnnotation(Default.class);
+        if (d == null && provided != null && provided.contains(key)) {
+          incomplete = true;
+          continue;
+        }
         if (d == null) {
           throw ConfigException.at(
               map.origin(),
@@ -107,6 +130,10 @@ public final class ArgsBinder {
         node = defaultNode(d.value(), owner, key);
       }
       values[i] = convert(node, rc.getGenericType(), rc, owner, join(path, key));
+    }
+    if (incomplete) {
+      // The owner fills these in at build time; the record's own checks run then.
+      return null;
     }
     try {
       Constructor<A> ctor = type.getDeclaredConstructor(types);
@@ -166,7 +193,7 @@ public final class ArgsBinder {
       }
       CfgMap m = expectMap(n, path);
       ComponentConfig cc = new ComponentConfig(kind.value(), m, path);
-      registry.validate(cc);
+      registry.validate(cc, java.util.Set.of(kind.provided()));
       return cc;
     }
     if (raw == String.class) {

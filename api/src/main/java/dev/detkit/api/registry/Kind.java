@@ -13,4 +13,10 @@ import java.lang.annotation.Target;
 @Target({ElementType.RECORD_COMPONENT, ElementType.PARAMETER, ElementType.FIELD})
 public @interface Kind {
   ComponentKind value();
+
+  /**
+   * Keys the owner supplies when it builds the component (a neck's {@code in_channels} from the
+   * backbone): validation does not require them in the config.
+   */
+  String[] provided() default {};
 }

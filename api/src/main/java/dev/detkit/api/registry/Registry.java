@@ -142,10 +142,15 @@ public final class Registry {
     return resolve(cc.kind(), type, t.origin(), path);
   }
 
-  /** Checks {@code type} and every argument of a nested component without building it. */
+  /** Checks {@code type} and every argument of a component without building it. */
   public void validate(ComponentConfig cc) {
+    validate(cc, Set.of());
+  }
+
+  /** As {@link #validate(ComponentConfig)}; required keys in {@code provided} may be absent. */
+  public void validate(ComponentConfig cc, Set<String> provided) {
     ComponentSpec<?, ?> spec = resolve(cc);
-    binder.bind(spec.argsType(), cc.config(), spec.name(), cc.path());
+    binder.check(spec.argsType(), cc.config(), spec.name(), cc.path(), provided);
   }
 
   /** Binds a config map to an argument record (for code that builds without a factory). */

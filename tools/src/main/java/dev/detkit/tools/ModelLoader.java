@@ -1,0 +1,63 @@
+package dev.detkit.tools;
+
+import dev.detkit.api.checkpoint.Checkpoints;
+import dev.detkit.api.config.CfgList;
+import dev.detkit.api.config.CfgNode;
+import dev.detkit.api.config.ResolvedConfig;
+import dev.detkit.api.model.Detector;
+import dev.detkit.api.nn.LoadReport;
+import dev.detkit.api.nn.Module;
+import dev.detkit.api.registry.BuildContext;
+import dev.detkit.api.registry.ComponentKind;
+import dev.detkit.api.registry.Registry;
+import dev.detkit.api.tensor.Backend;
+import dev.detkit.data.CocoClasses;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Builds a config's detector and loads a checkpoint into it, as mmdet's {@code init_detector}. */
+final class ModelLoader {
+  private ModelLoader() {}
+
+  /** The detector of {@code cfg.model}, with {@code checkpoint} loaded (non-strict, reported). */
+  static Detector detector(ResolvedConfig cfg, Backend b, Path checkpoint, PrintWriter log) {
+    Registry r = Registry.get();
+    Detector det =
+        r.build(
+            ComponentKind.DETECTOR,
+            cfg.map("model"),
+            "model",
+            Detector.class,
+            new BuildContext(r, b));
+    if (checkpoint != null) {
+      LoadReport report =
+          ((Module) det)
+              .loadStateDict(Checkpoints.load(checkpoint), b, false, checkpoint.toString());
+      if (report.missing().size() + report.shapeMismatched().size() > 0
+          && report.missing().size() == ((Module) det).stateDict().size()) {
+        throw new UserError(
+            checkpoint
+                + ": no key of the checkpoint matches the model ("
+                + report.unexpected().size()
+                + " unexpected keys)");
+      }
+      if (!report.isClean()) {
+        log.println("warning: " + checkpoint + ": " + report.toString().replace("\n", "; "));
+      }
+    }
+    return det;
+  }
+
+  /** {@code test_dataloader.dataset.metainfo.classes}, else COCO's 80 classes. */
+  static List<String> classes(ResolvedConfig cfg) {
+    CfgNode n = cfg.at("test_dataloader.dataset.metainfo.classes");
+    if (n instanceof CfgList l) {
+      List<String> out = new ArrayList<>();
+      l.items().forEach(i -> out.add(String.valueOf(i.unwrapped())));
+      return out;
+    }
+    return CocoClasses.NAMES;
+  }
+}
