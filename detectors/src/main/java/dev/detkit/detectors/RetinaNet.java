@@ -13,6 +13,7 @@ import dev.detkit.api.registry.Kind;
 import dev.detkit.api.structures.DetSample;
 import dev.detkit.api.structures.Detections;
 import dev.detkit.api.tensor.Backend;
+import dev.detkit.api.tensor.Capability;
 import dev.detkit.api.tensor.Tensor;
 import dev.detkit.api.tensor.TensorScope;
 import dev.detkit.heads.AnchorHead;
@@ -95,12 +96,25 @@ public final class RetinaNet extends Module implements Detector {
     return neck == null ? x : neck.forward(x);
   }
 
+  /**
+   * The network input in the layout the backend runs fastest: channels-last where it has that
+   * storage (every convolution then keeps it), NCHW otherwise. Values are unchanged.
+   */
+  public Tensor toPreferredLayout(Tensor inputs) {
+    boolean nchw = "nchw".equals(System.getProperty("detkit.layout"));
+    return !nchw && backend.has(Capability.CHANNELS_LAST) ? inputs.toChannelsLast() : inputs;
+  }
+
+  /** Backbone, neck and head on a preprocessed batch. */
+  public AnchorHead.Outputs forward(Tensor inputs) {
+    return head.forward(extractFeat(toPreferredLayout(inputs)));
+  }
+
   @Override
   public List<Detections> predict(List<DetSample> samples) {
     try (TensorScope scope = TensorScope.open()) {
       DetDataPreprocessor.Batch batch = preprocessor.apply(samples, backend);
-      AnchorHead.Outputs out = head.forward(extractFeat(batch.inputs()));
-      return head.predict(out, batch.metas());
+      return head.predict(forward(batch.inputs()), batch.metas());
     }
   }
 }

@@ -6,6 +6,7 @@ import dev.detkit.api.nn.ActCfg;
 import dev.detkit.api.nn.Activation;
 import dev.detkit.api.nn.Conv2d;
 import dev.detkit.api.nn.ConvModule;
+import dev.detkit.api.nn.FlopCounter;
 import dev.detkit.api.nn.Module;
 import dev.detkit.api.nn.NormCfg;
 import dev.detkit.api.nn.Sequential;
@@ -168,7 +169,9 @@ public final class FPN extends Module implements Neck {
     }
     for (int i = used - 1; i > 0; i--) {
       Tensor prev = laterals.get(i - 1);
-      laterals.set(i - 1, prev.add(laterals.get(i).interpolateNearest(prev.dim(2), prev.dim(3))));
+      Tensor up = laterals.get(i).interpolateNearest(prev.dim(2), prev.dim(3));
+      FlopCounter.count(this, "upsample_nearest2d", up.size());
+      laterals.set(i - 1, prev.add(up));
     }
     List<Tensor> outs = new ArrayList<>();
     for (int i = 0; i < used; i++) {

@@ -23,6 +23,8 @@ import picocli.CommandLine.Option;
       CheckCommand.class,
       ExtractCommand.class,
       InferCommand.class,
+      BenchmarkCommand.class,
+      FlopsCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class DetkitCli {

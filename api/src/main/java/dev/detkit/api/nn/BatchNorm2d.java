@@ -70,6 +70,7 @@ public final class BatchNorm2d extends Layer {
     if (train) {
       numBatchesTracked.get().addInPlace(1);
     }
+    FlopCounter.record(this, "batch_norm", 2 * x.size());
     return y;
   }
 }

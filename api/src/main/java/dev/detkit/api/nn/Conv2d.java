@@ -87,6 +87,9 @@ public final class Conv2d extends Layer {
 
   @Override
   public Tensor forward(Tensor x) {
-    return x.conv2d(weight.get(), bias == null ? null : bias.get(), options(x.dim(2), x.dim(3)));
+    Tensor y =
+        x.conv2d(weight.get(), bias == null ? null : bias.get(), options(x.dim(2), x.dim(3)));
+    FlopCounter.record(this, "conv", y.size() * weight.shape().get(1) * kernel * kernel);
+    return y;
   }
 }

@@ -30,6 +30,7 @@ public final class SELayer extends Layer {
 
   @Override
   public Tensor forward(Tensor x) {
+    FlopCounter.record(this, "adaptive_avg_pool2d", x.size());
     Tensor s = conv2.forward(conv1.forward(x.globalAvgPool2d()));
     return x.mul(s);
   }

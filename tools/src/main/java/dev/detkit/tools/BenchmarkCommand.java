@@ -1,0 +1,286 @@
+package dev.detkit.tools;
+
+import com.google.gson.GsonBuilder;
+import dev.detkit.api.backend.Backends;
+import dev.detkit.api.config.CfgPrinter;
+import dev.detkit.api.config.ConfigLoader;
+import dev.detkit.api.config.ResolvedConfig;
+import dev.detkit.api.model.Detector;
+import dev.detkit.api.nn.Module;
+import dev.detkit.api.registry.BuildContext;
+import dev.detkit.api.registry.Registry;
+import dev.detkit.api.structures.DetSample;
+import dev.detkit.api.structures.ImageData;
+import dev.detkit.api.structures.ImageMeta;
+import dev.detkit.api.tensor.Backend;
+import dev.detkit.api.tensor.TensorScope;
+import dev.detkit.data.Pipeline;
+import dev.detkit.detectors.DetDataPreprocessor;
+import dev.detkit.detectors.RetinaNet;
+import dev.detkit.heads.AnchorHead;
+import dev.detkit.tools.bench.Environment;
+import dev.detkit.tools.bench.LatencyStats;
+import dev.detkit.tools.bench.MemoryProbe;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code ./detkit benchmark CONFIG}: mmdetection's inference benchmark protocol (batch 1 by
+ * default, warm-up excluded, fps = timed images / timed seconds) with each phase timed separately:
+ * preprocess (test pipeline and data preprocessor), forward (backbone, neck, head), post-process
+ * (decode, NMS), end to end. Prints one JSON record (keys documented in README).
+ */
+@Command(
+    name = "benchmark",
+    description = "Time inference phase by phase and measure memory (mmdet's protocol).")
+final class BenchmarkCommand implements Callable<Integer> {
+  @Spec picocli.CommandLine.Model.CommandSpec spec;
+
+  @Parameters(index = "0", paramLabel = "CONFIG")
+  Path config;
+
+  @Option(names = "--checkpoint", paramLabel = "FILE")
+  Path checkpoint;
+
+  @Option(names = "--backend", defaultValue = "djl")
+  String backend;
+
+  @Option(
+      names = "--num-images",
+      defaultValue = "20",
+      description = "Timed images (default ${DEFAULT-VALUE}).")
+  int numImages;
+
+  @Option(
+      names = "--warmup",
+      defaultValue = "3",
+      description = "Untimed warm-up iterations (default ${DEFAULT-VALUE}).")
+  int warmup;
+
+  @Option(
+      names = "--shape",
+      arity = "2",
+      paramLabel = "H W",
+      description = "Synthetic network input of H x W (skips the file pipeline).")
+  int[] shape;
+
+  @Option(
+      names = "--image",
+      paramLabel = "FILE",
+      description = "Image run through the test pipeline (default: the bundled demo image).")
+  Path image;
+
+  @Option(names = "--batch-size", defaultValue = "1")
+  int batchSize;
+
+  @Option(names = "--format", defaultValue = "text", description = "text or json.")
+  String format;
+
+  @Option(names = "--cfg-options", arity = "1..*", paramLabel = "KEY=VALUE")
+  List<String> cfgOptions = new ArrayList<>();
+
+  @Override
+  public Integer call() throws IOException {
+    if (!format.equals("text") && !format.equals("json")) {
+      throw new UserError("--format: expected text or json, got '" + format + "'");
+    }
+    if (numImages < 1 || warmup < 0 || batchSize < 1) {
+      throw new UserError("--num-images and --batch-size must be positive, --warmup non-negative");
+    }
+    PrintWriter out = spec.commandLine().getOut();
+    PrintWriter err = spec.commandLine().getErr();
+    ResolvedConfig cfg = new ConfigLoader().load(config, cfgOptions);
+    Backend b = Backends.get(backend);
+    Detector det = ModelLoader.detector(cfg, b, checkpoint, err);
+    if (!(det instanceof RetinaNet net)) {
+      throw new UserError(
+          "benchmark supports single-stage detectors built on RetinaNet, got "
+              + det.getClass().getSimpleName());
+    }
+    Path img = image;
+    Pipeline pipeline = null;
+    if (shape == null) {
+      img = image != null ? image : DemoImage.path();
+      pipeline =
+          Pipeline.build(
+              cfg.at("test_dataloader.dataset.pipeline"),
+              "test_dataloader.dataset.pipeline",
+              new BuildContext(Registry.get(), b));
+    }
+    int iterations = warmup + (numImages + batchSize - 1) / batchSize;
+    double[] pre = new double[iterations - warmup];
+    double[] fwd = new double[iterations - warmup];
+    double[] post = new double[iterations - warmup];
+    double[] e2e = new double[iterations - warmup];
+    int[] inputShape = null;
+    Progress progress = new Progress(err, "benchmark", iterations);
+    long timedStart = 0;
+    for (int it = 0; it < iterations; it++) {
+      if (it == warmup) {
+        timedStart = System.nanoTime();
+      }
+      try (TensorScope scope = TensorScope.open()) {
+        long t0 = System.nanoTime();
+        List<DetSample> batch = new ArrayList<>();
+        for (int k = 0; k < batchSize; k++) {
+          batch.add(
+              pipeline == null
+                  ? synthetic(shape[0], shape[1], k)
+                  : pipeline.load(img.toString(), k));
+        }
+        DetDataPreprocessor.Batch inputs = net.preprocessor().apply(batch, b);
+        long t1 = System.nanoTime();
+        AnchorHead.Outputs o = net.forward(inputs.inputs());
+        o.clsScores().get(o.clsScores().size() - 1).toFloatArray();
+        long t2 = System.nanoTime();
+        net.head().predict(o, inputs.metas());
+        long t3 = System.nanoTime();
+        inputShape = inputs.inputs().shape().dims();
+        if (it >= warmup) {
+          int i = it - warmup;
+          pre[i] = (t1 - t0) / 1e6;
+          fwd[i] = (t2 - t1) / 1e6;
+          post[i] = (t3 - t2) / 1e6;
+          e2e[i] = (t3 - t0) / 1e6;
+        }
+      }
+      progress.step();
+    }
+    double timedSeconds = (System.nanoTime() - timedStart) / 1e9;
+    progress.done();
+    int timedImages = (iterations - warmup) * batchSize;
+    Map<String, Object> rec = new LinkedHashMap<>();
+    rec.put("config", config.toString());
+    rec.put("config_sha256", sha256(CfgPrinter.json(cfg.root(), false)));
+    rec.put("checkpoint", checkpoint == null ? null : checkpoint.toString());
+    rec.put("env", Environment.describe(b));
+    Map<String, Object> protocol = new LinkedHashMap<>();
+    protocol.put("batch_size", batchSize);
+    protocol.put("warmup_iterations", warmup);
+    protocol.put("timed_images", timedImages);
+    protocol.put(
+        "input",
+        shape == null
+            ? "image " + img + " through the config's test pipeline"
+            : "synthetic " + shape[0] + "x" + shape[1] + " uint8 image, no file pipeline");
+    protocol.put(
+        "layout", b.has(dev.detkit.api.tensor.Capability.CHANNELS_LAST) ? "channels_last" : "nchw");
+    rec.put("protocol", protocol);
+    rec.put("input_shape", inputShape);
+    rec.put("params", ((Module) net).parameterCount());
+    rec.put("fps", timedImages / timedSeconds);
+    Map<String, Object> lat = new LinkedHashMap<>();
+    lat.put("preprocess", LatencyStats.of(pre).toMap());
+    lat.put("forward", LatencyStats.of(fwd).toMap());
+    lat.put("postprocess", LatencyStats.of(post).toMap());
+    lat.put("end_to_end", LatencyStats.of(e2e).toMap());
+    rec.put("latency_ms", lat);
+    rec.put("memory_mb", MemoryProbe.snapshotMb());
+    ((Module) net).close();
+    if (format.equals("json")) {
+      out.println(new GsonBuilder().setPrettyPrinting().create().toJson(rec));
+    } else {
+      printText(out, rec, lat);
+    }
+    out.flush();
+    return 0;
+  }
+
+  @SuppressWarnings("unchecked")
+  private static void printText(PrintWriter out, Map<String, Object> rec, Map<String, Object> lat) {
+    Map<String, Object> env = (Map<String, Object>) rec.get("env");
+    out.printf(
+        Locale.ROOT,
+        "%s on %s (%s, %s threads)%n",
+        rec.get("config"),
+        env.get("backend"),
+        env.get("backend_version"),
+        env.get("threads"));
+    out.printf(
+        Locale.ROOT,
+        "input %s, %s, params %,d%n",
+        java.util.Arrays.toString((int[]) rec.get("input_shape")),
+        ((Map<?, ?>) rec.get("protocol")).get("input"),
+        (Long) rec.get("params"));
+    out.printf(Locale.ROOT, "%-12s %9s %9s %9s %9s%n", "phase (ms)", "mean", "p50", "p90", "p99");
+    for (Map.Entry<String, Object> e : lat.entrySet()) {
+      Map<String, Object> s = (Map<String, Object>) e.getValue();
+      out.printf(
+          Locale.ROOT,
+          "%-12s %9.1f %9.1f %9.1f %9.1f%n",
+          e.getKey(),
+          s.get("mean"),
+          s.get("p50"),
+          s.get("p90"),
+          s.get("p99"));
+    }
+    Map<String, Object> mem = (Map<String, Object>) rec.get("memory_mb");
+    out.printf(
+        Locale.ROOT,
+        "fps %.2f; memory: RSS peak %.0f MiB, heap peak %.0f MiB%n",
+        rec.get("fps"),
+        mem.get("rss_peak"),
+        mem.get("heap_peak"));
+  }
+
+  /** A deterministic noise image of h x w with identity meta (network input = the image). */
+  private static DetSample synthetic(int h, int w, int seed) {
+    byte[] px = new byte[h * w * 3];
+    new Random(seed).nextBytes(px);
+    ImageMeta meta =
+        new ImageMeta(
+            "synthetic",
+            seed,
+            new int[] {h, w},
+            new int[] {h, w},
+            new double[] {1, 1},
+            new int[] {h, w},
+            new int[] {h, w});
+    return new DetSample(new ImageData(px, h, w, 3), meta);
+  }
+
+  private static String sha256(String s) {
+    try {
+      return HexFormat.of()
+          .formatHex(
+              MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8)));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** The bundled demo image, extracted once to a temp file. */
+  static final class DemoImage {
+    private static Path path;
+
+    static synchronized Path path() throws IOException {
+      if (path == null) {
+        Path p = Files.createTempFile("detkit-demo-", ".jpg");
+        p.toFile().deleteOnExit();
+        try (InputStream in = DemoImage.class.getResourceAsStream("/demo/chelsea.jpg")) {
+          Files.copy(in, p, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        }
+        path = p;
+      }
+      return path;
+    }
+  }
+}

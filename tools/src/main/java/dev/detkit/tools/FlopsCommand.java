@@ -1,0 +1,93 @@
+package dev.detkit.tools;
+
+import dev.detkit.api.backend.Backends;
+import dev.detkit.api.config.ConfigLoader;
+import dev.detkit.api.config.ResolvedConfig;
+import dev.detkit.api.model.Detector;
+import dev.detkit.api.nn.FlopCounter;
+import dev.detkit.api.nn.Module;
+import dev.detkit.api.tensor.Backend;
+import dev.detkit.api.tensor.DType;
+import dev.detkit.api.tensor.TensorScope;
+import dev.detkit.detectors.RetinaNet;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code ./detkit flops CONFIG [--shape H W]}: parameters and FLOPs per module for one input of H x
+ * W (default 896 x 896, the network input after padding), counted as mmdet's get_flops does (one
+ * multiply-add = one FLOP), with the ops that are not counted listed.
+ */
+@Command(
+    name = "flops",
+    description = "Count parameters and FLOPs per module (mmdet/fvcore convention).")
+final class FlopsCommand implements Callable<Integer> {
+  @Spec picocli.CommandLine.Model.CommandSpec spec;
+
+  @Parameters(index = "0", paramLabel = "CONFIG")
+  Path config;
+
+  @Option(
+      names = "--shape",
+      arity = "2",
+      paramLabel = "H W",
+      description = "Network input size (default 896 896).")
+  int[] shape = {896, 896};
+
+  @Option(
+      names = "--depth",
+      defaultValue = "2",
+      description = "Module name depth of the table (default ${DEFAULT-VALUE}).")
+  int depth;
+
+  @Option(names = "--cfg-options", arity = "1..*", paramLabel = "KEY=VALUE")
+  List<String> cfgOptions = new ArrayList<>();
+
+  @Override
+  public Integer call() {
+    PrintWriter out = spec.commandLine().getOut();
+    ResolvedConfig cfg = new ConfigLoader().load(config, cfgOptions);
+    Backend b = Backends.get("djl");
+    Detector det = ModelLoader.detector(cfg, b, null, spec.commandLine().getErr());
+    if (!(det instanceof RetinaNet net)) {
+      throw new UserError("flops supports single-stage detectors built on RetinaNet");
+    }
+    try (FlopCounter counter = FlopCounter.open();
+        TensorScope scope = TensorScope.open()) {
+      net.forward(b.zeros(DType.FLOAT32, 1, 3, shape[0], shape[1]));
+      out.printf(Locale.ROOT, "%s, input 1x3x%dx%d%n", config, shape[0], shape[1]);
+      out.printf(Locale.ROOT, "%-34s %14s %10s%n", "module", "GFLOPs", "params");
+      Map<String, Long> flops = counter.byModule(net, depth);
+      Map<String, Module> modules = net.namedModules();
+      for (Map.Entry<String, Long> e : flops.entrySet()) {
+        Module m = modules.get(e.getKey());
+        out.printf(
+            Locale.ROOT,
+            "%-34s %14.3f %10s%n",
+            e.getKey(),
+            e.getValue() / 1e9,
+            m == null ? "" : String.format(Locale.ROOT, "%,d", m.parameterCount()));
+      }
+      out.printf(
+          Locale.ROOT,
+          "%-34s %14.3f %,10d%n",
+          "total",
+          counter.total() / 1e9,
+          net.parameterCount());
+      out.println("by op: " + counter.byOp());
+      out.println("not counted (as in fvcore): " + FlopCounter.NOT_COUNTED);
+    } finally {
+      net.close();
+    }
+    return 0;
+  }
+}

@@ -1,0 +1,37 @@
+package dev.detkit.tools;
+
+import java.io.PrintWriter;
+import java.util.Locale;
+
+/** A one-line progress bar with rate and ETA, redrawn in place on a terminal. */
+final class Progress {
+  private final PrintWriter out;
+  private final String label;
+  private final int total;
+  private final long start = System.nanoTime();
+  private int done;
+
+  Progress(PrintWriter out, String label, int total) {
+    this.out = out;
+    this.label = label;
+    this.total = total;
+  }
+
+  void step() {
+    done++;
+    double secs = (System.nanoTime() - start) / 1e9;
+    double rate = done / Math.max(secs, 1e-9);
+    double eta = (total - done) / Math.max(rate, 1e-9);
+    int width = 30;
+    int filled = (int) ((long) width * done / Math.max(total, 1));
+    String bar = "#".repeat(filled) + ".".repeat(width - filled);
+    out.printf(
+        Locale.ROOT, "\r%s [%s] %d/%d %.2f it/s ETA %.0fs   ", label, bar, done, total, rate, eta);
+    out.flush();
+  }
+
+  void done() {
+    out.println();
+    out.flush();
+  }
+}
