@@ -54,6 +54,39 @@ class ExtractCommandTest {
   }
 
   @Test
+  void neckStageFromAnImageThroughTheTestPipeline() {
+    Path fx = Fixtures.dir("retinanet_effb0_small");
+    Path out = dir.resolve("neck.safetensors");
+    ConfigCommandsTest.Run r =
+        ConfigCommandsTest.run(
+            "extract",
+            CONFIG,
+            "--checkpoint",
+            fx.resolve("weights.safetensors").toString(),
+            "--input",
+            fx.resolve("image.png").toString(),
+            "--stage",
+            "neck",
+            "--out",
+            out.toString(),
+            "--cfg-options",
+            "test_dataloader.dataset.pipeline.1.scale=[320,320]");
+    assertEquals(0, r.code(), r.err());
+    Map<String, TensorData> got = Safetensors.read(out);
+    Map<String, TensorData> expected = Fixtures.tensors("retinanet_effb0_small", "io.safetensors");
+    assertEquals(5, got.size());
+    try (TensorScope scope = TensorScope.open()) {
+      for (int i = 0; i < 5; i++) {
+        Fixtures.assertClose(
+            got.get("neck." + i).toTensor(Backends.get("djl")),
+            expected.get("neck." + i),
+            1e-5,
+            "neck." + i);
+      }
+    }
+  }
+
+  @Test
   void inputAndCheckpointErrorsExitTwoNamingTheFile() throws IOException {
     Path fx = Fixtures.dir("retinanet_effb0_small");
     Path out = dir.resolve("o.safetensors");
