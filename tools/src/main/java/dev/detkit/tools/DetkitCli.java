@@ -25,6 +25,7 @@ import picocli.CommandLine.Option;
       InferCommand.class,
       BenchmarkCommand.class,
       FlopsCommand.class,
+      ConvertCheckpointCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class DetkitCli {
