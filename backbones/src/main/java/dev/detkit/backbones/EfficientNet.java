@@ -189,7 +189,11 @@ public final class EfficientNet extends Module implements Backbone {
     List<Tensor> outs = new ArrayList<>();
     Tensor y = x;
     for (int i = 0; i < layers.size(); i++) {
-      y = layers.get(i).forward(y);
+      Tensor next = layers.get(i).forward(y);
+      if (y != x && !outs.contains(y)) {
+        y.close();
+      }
+      y = next;
       if (args.outIndices().contains(i)) {
         outs.add(y);
       }

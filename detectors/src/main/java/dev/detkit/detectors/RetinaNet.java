@@ -97,12 +97,15 @@ public final class RetinaNet extends Module implements Detector {
   }
 
   /**
-   * The network input in the layout the backend runs fastest: channels-last where it has that
-   * storage (every convolution then keeps it), NCHW otherwise. Values are unchanged.
+   * The network input in the configured memory layout (system property {@code detkit.layout}):
+   * {@code nchw} (default) runs the same kernels as mmdetection's PyTorch eager model; {@code
+   * channels_last} stores activations NHWC where the backend can (every convolution then keeps it),
+   * which is much faster on CPU but rounds differently, so a detection on an NMS boundary can
+   * change. Values and shapes are otherwise unchanged.
    */
   public Tensor toPreferredLayout(Tensor inputs) {
-    boolean nchw = "nchw".equals(System.getProperty("detkit.layout"));
-    return !nchw && backend.has(Capability.CHANNELS_LAST) ? inputs.toChannelsLast() : inputs;
+    boolean cl = "channels_last".equals(System.getProperty("detkit.layout", "nchw"));
+    return cl && backend.has(Capability.CHANNELS_LAST) ? inputs.toChannelsLast() : inputs;
   }
 
   /** Backbone, neck and head on a preprocessed batch. */

@@ -6,6 +6,7 @@ import dev.detkit.api.nn.ConvModule;
 import dev.detkit.api.nn.Sequential;
 import dev.detkit.api.tensor.Backend;
 import dev.detkit.api.tensor.Tensor;
+import dev.detkit.api.tensor.TensorScope;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
@@ -51,8 +52,10 @@ public final class RetinaHead extends AnchorHead {
     List<Tensor> cls = new ArrayList<>();
     List<Tensor> reg = new ArrayList<>();
     for (Tensor x : feats) {
-      cls.add(retinaCls.forward(clsConvs.forward(x)));
-      reg.add(retinaReg.forward(regConvs.forward(x)));
+      try (TensorScope scope = TensorScope.open()) {
+        cls.add(scope.handOut(retinaCls.forward(clsConvs.forward(x))));
+        reg.add(scope.handOut(retinaReg.forward(regConvs.forward(x))));
+      }
     }
     return new Outputs(cls, reg);
   }

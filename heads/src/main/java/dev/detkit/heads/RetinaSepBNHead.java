@@ -8,6 +8,7 @@ import dev.detkit.api.nn.Sequential;
 import dev.detkit.api.tensor.Backend;
 import dev.detkit.api.tensor.DType;
 import dev.detkit.api.tensor.Tensor;
+import dev.detkit.api.tensor.TensorScope;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
@@ -85,8 +86,10 @@ public final class RetinaSepBNHead extends AnchorHead {
     List<Tensor> cls = new ArrayList<>();
     List<Tensor> reg = new ArrayList<>();
     for (int i = 0; i < feats.size(); i++) {
-      cls.add(retinaCls.forward(clsConvs.get(i).forward(feats.get(i))));
-      reg.add(retinaReg.forward(regConvs.get(i).forward(feats.get(i))));
+      try (TensorScope scope = TensorScope.open()) {
+        cls.add(scope.handOut(retinaCls.forward(clsConvs.get(i).forward(feats.get(i)))));
+        reg.add(scope.handOut(retinaReg.forward(regConvs.get(i).forward(feats.get(i)))));
+      }
     }
     return new Outputs(cls, reg);
   }

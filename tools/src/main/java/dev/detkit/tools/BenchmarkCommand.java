@@ -88,6 +88,13 @@ final class BenchmarkCommand implements Callable<Integer> {
       description = "Image run through the test pipeline (default: the bundled demo image).")
   Path image;
 
+  @Option(
+      names = "--layout",
+      defaultValue = "nchw",
+      description =
+          "nchw (default: mmdetection's kernels) or channels_last (faster on DJL; may round differently).")
+  String layout;
+
   @Option(names = "--batch-size", defaultValue = "1")
   int batchSize;
 
@@ -99,6 +106,7 @@ final class BenchmarkCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws IOException {
+    setLayout(layout);
     if (!format.equals("text") && !format.equals("json")) {
       throw new UserError("--format: expected text or json, got '" + format + "'");
     }
@@ -239,6 +247,14 @@ final class BenchmarkCommand implements Callable<Integer> {
         rec.get("fps"),
         mem.get("rss_peak"),
         mem.get("heap_peak"));
+  }
+
+  /** Applies {@code --layout} (read by the detector when it runs). */
+  static void setLayout(String layout) {
+    if (!layout.equals("nchw") && !layout.equals("channels_last")) {
+      throw new UserError("--layout: expected nchw or channels_last, got '" + layout + "'");
+    }
+    System.setProperty("detkit.layout", layout);
   }
 
   /** A deterministic noise image of h x w with identity meta (network input = the image). */

@@ -72,6 +72,13 @@ final class InferCommand implements Callable<Integer> {
       description = "Only show and write detections scoring at least this (default 0: all).")
   double scoreThr;
 
+  @Option(
+      names = "--layout",
+      defaultValue = "nchw",
+      description =
+          "nchw (default: mmdetection's kernels) or channels_last (faster on DJL; may round differently).")
+  String layout;
+
   @Option(names = "--batch-size", defaultValue = "1")
   int batchSize;
 
@@ -81,6 +88,7 @@ final class InferCommand implements Callable<Integer> {
   @Override
   public Integer call() throws IOException {
     PrintWriter err = spec.commandLine().getErr();
+    BenchmarkCommand.setLayout(layout);
     if (batchSize < 1) {
       throw new UserError("--batch-size must be at least 1");
     }

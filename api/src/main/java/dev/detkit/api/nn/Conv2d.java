@@ -85,6 +85,40 @@ public final class Conv2d extends Layer {
     return cached;
   }
 
+  /** Conv weights with a batch norm folded in (eval mode), tagged with the parameter versions. */
+  record Folded(Tensor weight, Tensor bias, long version) implements AutoCloseable {
+    static Folded of(Conv2d conv, BatchNorm2d bn, long version) {
+      try (dev.detkit.api.tensor.TensorScope scope = dev.detkit.api.tensor.TensorScope.open()) {
+        Tensor scale = bn.weight().get().div(bn.runningVar().get().add(bn.eps()).sqrt());
+        int out = scale.dim(0);
+        Tensor w = conv.weight().get().mul(scale.reshape(out, 1, 1, 1));
+        Tensor shift =
+            conv.bias() == null
+                ? bn.runningMean().get().neg()
+                : conv.bias().get().sub(bn.runningMean().get());
+        Tensor b = bn.bias().get().add(shift.mul(scale));
+        // Owned by the ConvModule's cache, not by whatever scope the forward pass runs in.
+        return new Folded(
+            dev.detkit.api.tensor.TensorScope.release(scope.handOut(w)),
+            dev.detkit.api.tensor.TensorScope.release(scope.handOut(b)),
+            version);
+      }
+    }
+
+    @Override
+    public void close() {
+      weight.close();
+      bias.close();
+    }
+  }
+
+  /** The conv with folded weights (same geometry), for eval-mode ConvModules. */
+  Tensor forward(Tensor x, Folded f) {
+    Tensor y = x.conv2d(f.weight(), f.bias(), options(x.dim(2), x.dim(3)));
+    FlopCounter.record(this, "conv", y.size() * weight.shape().get(1) * kernel * kernel);
+    return y;
+  }
+
   @Override
   public Tensor forward(Tensor x) {
     Tensor y =

@@ -2,6 +2,7 @@ package dev.detkit.api.nn;
 
 import dev.detkit.api.tensor.Backend;
 import dev.detkit.api.tensor.Tensor;
+import dev.detkit.api.tensor.TensorScope;
 import java.util.Random;
 
 /**
@@ -63,10 +64,56 @@ public final class ConvModule extends Layer {
 
   @Override
   public Tensor forward(Tensor x) {
-    Tensor y = conv.forward(x);
-    if (bn != null) {
-      y = bn.forward(y);
+    // Intermediates die here, as PyTorch frees them: the working set stays small and hot.
+    try (TensorScope scope = TensorScope.open()) {
+      Tensor y;
+      if (bn != null && !isTraining() && FOLD_BN) {
+        y = conv.forward(x, folded());
+        FlopCounter.record(bn, "batch_norm", 2 * y.size());
+      } else {
+        y = conv.forward(x);
+        if (bn != null) {
+          y = bn.forward(y);
+        }
+      }
+      return scope.handOut(act.apply(y));
     }
-    return act.apply(y);
+  }
+
+  /**
+   * In eval mode the norm is folded into the conv ({@code w * s}, {@code beta - mean * s} with
+   * {@code s = gamma / sqrt(var + eps)}): one pass over the output instead of two. Set the system
+   * property {@code detkit.foldBn=false} to run the norm separately.
+   */
+  static final boolean FOLD_BN = !"false".equals(System.getProperty("detkit.foldBn"));
+
+  private Conv2d.Folded folded;
+
+  private Conv2d.Folded folded() {
+    long v =
+        conv.weight().version()
+            + bn.weight().version()
+            + bn.bias().version()
+            + bn.runningMean().version()
+            + bn.runningVar().version();
+    if (conv.bias() != null) {
+      v += conv.bias().version();
+    }
+    if (folded == null || folded.version() != v) {
+      if (folded != null) {
+        folded.close();
+      }
+      folded = Conv2d.Folded.of(conv, bn, v);
+    }
+    return folded;
+  }
+
+  @Override
+  public void close() {
+    if (folded != null) {
+      folded.close();
+      folded = null;
+    }
+    super.close();
   }
 }

@@ -2,6 +2,7 @@ package dev.detkit.api.nn;
 
 import dev.detkit.api.tensor.Backend;
 import dev.detkit.api.tensor.Tensor;
+import dev.detkit.api.tensor.TensorScope;
 import java.util.Random;
 
 /**
@@ -51,11 +52,13 @@ public final class EdgeResidual extends Layer {
 
   @Override
   public Tensor forward(Tensor x) {
-    Tensor y = conv1.forward(x);
-    if (se != null) {
-      y = se.forward(y);
+    try (TensorScope scope = TensorScope.open()) {
+      Tensor y = conv1.forward(x);
+      if (se != null) {
+        y = se.forward(y);
+      }
+      y = conv2.forward(y);
+      return scope.handOut(residual ? x.add(dropPath.apply(y, isTraining())) : y);
     }
-    y = conv2.forward(y);
-    return residual ? x.add(dropPath.apply(y, isTraining())) : y;
   }
 }

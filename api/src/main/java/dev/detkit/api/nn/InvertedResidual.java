@@ -2,6 +2,7 @@ package dev.detkit.api.nn;
 
 import dev.detkit.api.tensor.Backend;
 import dev.detkit.api.tensor.Tensor;
+import dev.detkit.api.tensor.TensorScope;
 import java.util.Random;
 
 /**
@@ -63,12 +64,14 @@ public final class InvertedResidual extends Layer {
 
   @Override
   public Tensor forward(Tensor x) {
-    Tensor y = expandConv == null ? x : expandConv.forward(x);
-    y = depthwiseConv.forward(y);
-    if (se != null) {
-      y = se.forward(y);
+    try (TensorScope scope = TensorScope.open()) {
+      Tensor y = expandConv == null ? x : expandConv.forward(x);
+      y = depthwiseConv.forward(y);
+      if (se != null) {
+        y = se.forward(y);
+      }
+      y = linearConv.forward(y);
+      return scope.handOut(residual ? x.add(dropPath.apply(y, isTraining())) : y);
     }
-    y = linearConv.forward(y);
-    return residual ? x.add(dropPath.apply(y, isTraining())) : y;
   }
 }

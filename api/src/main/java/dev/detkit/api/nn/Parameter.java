@@ -12,6 +12,7 @@ import dev.detkit.api.tensor.TensorScope;
  */
 public final class Parameter implements AutoCloseable {
   private Tensor value;
+  private long version;
   private final boolean buffer;
   private boolean trainable;
 
@@ -34,9 +35,15 @@ public final class Parameter implements AutoCloseable {
     }
     Tensor old = value;
     value = TensorScope.release(t);
+    version++;
     if (old != t) {
       old.close();
     }
+  }
+
+  /** Increases whenever the tensor is replaced (derived caches compare it). */
+  public long version() {
+    return version;
   }
 
   public Shape shape() {

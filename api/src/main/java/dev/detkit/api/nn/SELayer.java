@@ -2,6 +2,7 @@ package dev.detkit.api.nn;
 
 import dev.detkit.api.tensor.Backend;
 import dev.detkit.api.tensor.Tensor;
+import dev.detkit.api.tensor.TensorScope;
 import java.util.Random;
 
 /**
@@ -31,7 +32,9 @@ public final class SELayer extends Layer {
   @Override
   public Tensor forward(Tensor x) {
     FlopCounter.record(this, "adaptive_avg_pool2d", x.size());
-    Tensor s = conv2.forward(conv1.forward(x.globalAvgPool2d()));
-    return x.mul(s);
+    try (TensorScope scope = TensorScope.open()) {
+      Tensor s = conv2.forward(conv1.forward(x.globalAvgPool2d()));
+      return scope.handOut(x.mul(s));
+    }
   }
 }

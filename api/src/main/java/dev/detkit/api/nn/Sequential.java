@@ -1,6 +1,7 @@
 package dev.detkit.api.nn;
 
 import dev.detkit.api.tensor.Tensor;
+import dev.detkit.api.tensor.TensorScope;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -23,11 +24,19 @@ public final class Sequential extends Layer {
     return layers.get(i);
   }
 
+  /** Runs the layers, freeing each intermediate as soon as the next layer has consumed it. */
   @Override
   public Tensor forward(Tensor x) {
     Tensor out = x;
     for (Layer l : layers) {
-      out = l.forward(out);
+      Tensor next;
+      try (TensorScope scope = TensorScope.open()) {
+        next = scope.handOut(l.forward(out));
+      }
+      if (out != x && out != next) {
+        out.close();
+      }
+      out = next;
     }
     return out;
   }
