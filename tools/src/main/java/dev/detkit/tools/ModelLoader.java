@@ -21,8 +21,16 @@ import java.util.List;
 final class ModelLoader {
   private ModelLoader() {}
 
-  /** The detector of {@code cfg.model}, with {@code checkpoint} loaded (non-strict, reported). */
+  /**
+   * The detector of {@code cfg.model}, with {@code checkpoint} loaded (non-strict, reported);
+   * without one, the config's {@code load_from} if set.
+   */
   static Detector detector(ResolvedConfig cfg, Backend b, Path checkpoint, PrintWriter log) {
+    if (checkpoint == null
+        && cfg.at("load_from") != null
+        && cfg.at("load_from").unwrapped() instanceof String from) {
+      checkpoint = Path.of(from);
+    }
     Registry r = Registry.get();
     Detector det =
         r.build(

@@ -1,0 +1,57 @@
+package dev.detkit.tools;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import org.junit.jupiter.api.Test;
+
+/** The harness on a tiny model: every figure present, consistent, and the phases add up. */
+class BenchmarkCommandTest {
+  @Test
+  void recordIsCompleteAndConsistent() {
+    ConfigCommandsTest.Run r =
+        ConfigCommandsTest.run(
+            "benchmark",
+            InferCommandTest.FIXTURE_CONFIG,
+            "--shape",
+            "96",
+            "128",
+            "--num-images",
+            "6",
+            "--warmup",
+            "1",
+            "--format",
+            "json");
+    assertEquals(0, r.code(), r.err());
+    JsonObject o = JsonParser.parseString(r.out()).getAsJsonObject();
+    assertEquals("[1,3,96,128]", o.get("input_shape").toString());
+    assertEquals(4_694_448, o.get("params").getAsLong());
+    assertEquals(6, o.getAsJsonObject("protocol").get("timed_images").getAsInt());
+    assertEquals("djl", o.getAsJsonObject("env").get("backend").getAsString());
+    assertTrue(o.get("config_sha256").getAsString().matches("[0-9a-f]{64}"));
+    JsonObject lat = o.getAsJsonObject("latency_ms");
+    double pre = lat.getAsJsonObject("preprocess").get("mean").getAsDouble();
+    double fwd = lat.getAsJsonObject("forward").get("mean").getAsDouble();
+    double post = lat.getAsJsonObject("postprocess").get("mean").getAsDouble();
+    double e2e = lat.getAsJsonObject("end_to_end").get("mean").getAsDouble();
+    assertTrue(pre > 0 && fwd > 0 && post > 0, lat.toString());
+    assertTrue(
+        Math.abs(pre + fwd + post - e2e) <= 0.05 * e2e,
+        "phases add up to end to end within 5%: " + lat);
+    for (String phase : new String[] {"preprocess", "forward", "postprocess", "end_to_end"}) {
+      JsonObject s = lat.getAsJsonObject(phase);
+      assertTrue(
+          s.get("p50").getAsDouble() <= s.get("p90").getAsDouble()
+              && s.get("p90").getAsDouble() <= s.get("p99").getAsDouble(),
+          phase);
+      assertEquals(6, s.get("count").getAsInt());
+    }
+    double fps = o.get("fps").getAsDouble();
+    assertTrue(
+        fps > 0 && fps <= 1000 / (e2e * 0.5), "fps consistent with the per-image latency: " + fps);
+    JsonObject mem = o.getAsJsonObject("memory_mb");
+    assertTrue(mem.get("rss_peak").getAsDouble() > mem.get("heap_peak").getAsDouble(), "RSS includes the heap");
+  }
+}
