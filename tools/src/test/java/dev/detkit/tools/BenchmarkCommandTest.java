@@ -52,6 +52,8 @@ class BenchmarkCommandTest {
     assertTrue(
         fps > 0 && fps <= 1000 / (e2e * 0.5), "fps consistent with the per-image latency: " + fps);
     JsonObject mem = o.getAsJsonObject("memory_mb");
-    assertTrue(mem.get("rss_peak").getAsDouble() > mem.get("heap_peak").getAsDouble(), "RSS includes the heap");
+    assertTrue(
+        mem.get("rss_peak").getAsDouble() > mem.get("heap_peak").getAsDouble(),
+        "RSS includes the heap");
   }
 }
