@@ -189,8 +189,10 @@ final class BenchmarkCommand implements Callable<Integer> {
         shape == null
             ? "image " + img + " through the config's test pipeline"
             : "synthetic " + shape[0] + "x" + shape[1] + " uint8 image, no file pipeline");
-    protocol.put(
-        "layout", b.has(dev.detkit.api.tensor.Capability.CHANNELS_LAST) ? "channels_last" : "nchw");
+    boolean cl =
+        layout.equals("channels_last") && b.has(dev.detkit.api.tensor.Capability.CHANNELS_LAST);
+    protocol.put("layout", cl ? "channels_last" : "nchw");
+    protocol.put("bn_folded", !"false".equals(System.getProperty("detkit.foldBn")));
     rec.put("protocol", protocol);
     rec.put("input_shape", inputShape);
     rec.put("params", ((Module) net).parameterCount());

@@ -26,6 +26,7 @@ import picocli.CommandLine.Option;
       BenchmarkCommand.class,
       FlopsCommand.class,
       ConvertCheckpointCommand.class,
+      EvalCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class DetkitCli {
