@@ -48,5 +48,13 @@ public final class DataModule extends DetkitModule {
             Transform.class,
             (a, c) -> new PackDetInputs(a),
             "pack the image and its meta"));
+    register(
+        ComponentSpec.of(
+            ComponentKind.DATASET,
+            "CocoDataset",
+            CocoDataset.Args.class,
+            CocoDataset.class,
+            (a, c) -> CocoDataset.load(a),
+            "COCO annotations: images, boxes, category-to-label mapping as mmdet"));
   }
 }

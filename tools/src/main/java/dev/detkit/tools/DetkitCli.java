@@ -27,6 +27,7 @@ import picocli.CommandLine.Option;
       FlopsCommand.class,
       ConvertCheckpointCommand.class,
       EvalCommand.class,
+      TestCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class DetkitCli {

@@ -1,0 +1,245 @@
+package dev.detkit.data;
+
+import com.google.gson.JsonArray;
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParseException;
+import com.google.gson.JsonParser;
+import dev.detkit.api.registry.Default;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * mmdet 3.x's {@code CocoDataset}: images and boxes from a COCO annotation file. Categories are
+ * those named in {@code metainfo.classes} (COCO's 80 by default), in file order, mapped to labels
+ * 0..K-1; boxes become {@code [x1, y1, x1 + w, y1 + h]}. Annotations mmdet skips (marked ignore,
+ * empty after clipping to the image, area <= 0, w or h < 1, other categories) are skipped and
+ * counted; malformed ones (missing keys, duplicate ids) are errors naming the file and entry.
+ * Outside test mode, {@code filter_cfg} drops images without boxes and smaller than {@code
+ * min_size}.
+ */
+public final class CocoDataset {
+
+  /** mmdet's arguments. */
+  public record Args(
+      @Default("''") String dataRoot,
+      String annFile,
+      @Default("{img: ''}") Map<String, Object> dataPrefix,
+      @Default("null") Map<String, Object> metainfo,
+      @Default("null") Map<String, Object> filterCfg,
+      @Default("false") boolean testMode,
+      @Default("[]") Object pipeline,
+      @Default("null") Object backendArgs,
+      @Default("false") boolean lazyInit,
+      @Default("null") Object indices,
+      @Default("1000") int maxRefetch,
+      @Default("false") boolean serializeData,
+      @Default("CocoDataset") String type) {}
+
+  /** One image with its ground truth (boxes xyxy rows, labels, crowd flags). */
+  public record Item(
+      long imgId,
+      String path,
+      int width,
+      int height,
+      float[] boxes,
+      int[] labels,
+      boolean[] crowd) {}
+
+  private final List<Item> items;
+  private final List<String> classes;
+  private final List<Long> catIds;
+  private final Path annFile;
+  private final int skippedAnnotations;
+
+  private CocoDataset(
+      List<Item> items, List<String> classes, List<Long> catIds, Path annFile, int skipped) {
+    this.items = List.copyOf(items);
+    this.classes = classes;
+    this.catIds = catIds;
+    this.annFile = annFile;
+    this.skippedAnnotations = skipped;
+  }
+
+  public List<Item> items() {
+    return items;
+  }
+
+  public List<String> classes() {
+    return classes;
+  }
+
+  /** COCO category id of each label. */
+  public List<Long> catIds() {
+    return catIds;
+  }
+
+  public Path annFile() {
+    return annFile;
+  }
+
+  /** Annotations skipped the way mmdet skips them. */
+  public int skippedAnnotations() {
+    return skippedAnnotations;
+  }
+
+  private static Path under(String root, String p) {
+    return root.isEmpty() ? Path.of(p) : Path.of(root).resolve(p);
+  }
+
+  /** Loads the annotation file named by {@code args}. */
+  @SuppressWarnings("unchecked")
+  public static CocoDataset load(Args args) {
+    Path ann = under(args.dataRoot(), args.annFile());
+    Object prefix = args.dataPrefix().getOrDefault("img", "");
+    Path imgDir = under(args.dataRoot(), String.valueOf(prefix));
+    List<String> classes =
+        args.metainfo() != null && args.metainfo().get("classes") instanceof List<?> l
+            ? l.stream().map(String::valueOf).toList()
+            : CocoClasses.NAMES;
+    JsonObject root;
+    try {
+      root =
+          JsonParser.parseString(Files.readString(ann, StandardCharsets.UTF_8)).getAsJsonObject();
+    } catch (IOException e) {
+      throw new ImageLoadException(ann + ": cannot read annotation file: " + e.getMessage(), e);
+    } catch (JsonParseException | IllegalStateException e) {
+      throw new ImageLoadException(ann + ": malformed annotation JSON: " + e.getMessage(), e);
+    }
+    JsonArray cats = array(root, "categories", ann);
+    List<Long> catIds = new ArrayList<>();
+    Map<Long, Integer> cat2label = new HashMap<>();
+    for (JsonElement c : cats) {
+      JsonObject o = c.getAsJsonObject();
+      String name = string(o, "name", ann, "categories");
+      long id = number(o, "id", ann, "categories").longValue();
+      if (classes.contains(name) && !cat2label.containsKey(id)) {
+        cat2label.put(id, catIds.size());
+        catIds.add(id);
+      }
+    }
+    Map<Long, JsonObject> images = new LinkedHashMap<>();
+    for (JsonElement e : array(root, "images", ann)) {
+      JsonObject o = e.getAsJsonObject();
+      long id = number(o, "id", ann, "images").longValue();
+      if (images.put(id, o) != null) {
+        throw new ImageLoadException(ann + ": images: duplicate image id " + id);
+      }
+      string(o, "file_name", ann, "images[id " + id + "]");
+      number(o, "width", ann, "images[id " + id + "]");
+      number(o, "height", ann, "images[id " + id + "]");
+    }
+    Map<Long, List<float[]>> boxes = new HashMap<>();
+    Set<Long> annIds = new HashSet<>();
+    int skipped = 0;
+    JsonArray anns = root.has("annotations") ? root.getAsJsonArray("annotations") : new JsonArray();
+    for (int i = 0; i < anns.size(); i++) {
+      JsonObject a = anns.get(i).getAsJsonObject();
+      String where = "annotations[" + i + "]";
+      long id = number(a, "id", ann, where).longValue();
+      if (!annIds.add(id)) {
+        throw new ImageLoadException(ann + ": " + where + ": duplicate annotation id " + id);
+      }
+      long imgId = number(a, "image_id", ann, where).longValue();
+      JsonObject img = images.get(imgId);
+      if (img == null) {
+        throw new ImageLoadException(
+            ann + ": " + where + ": image_id " + imgId + " is not in images");
+      }
+      JsonArray bb = a.has("bbox") ? a.getAsJsonArray("bbox") : null;
+      if (bb == null || bb.size() != 4) {
+        throw new ImageLoadException(ann + ": " + where + ": bbox must be [x, y, w, h]");
+      }
+      float x = bb.get(0).getAsFloat();
+      float y = bb.get(1).getAsFloat();
+      float w = bb.get(2).getAsFloat();
+      float h = bb.get(3).getAsFloat();
+      double iw = img.get("width").getAsDouble();
+      double ih = img.get("height").getAsDouble();
+      double interW = Math.max(0, Math.min(x + w, iw) - Math.max(x, 0));
+      double interH = Math.max(0, Math.min(y + h, ih) - Math.max(y, 0));
+      long cat = number(a, "category_id", ann, where).longValue();
+      double area = a.has("area") ? a.get("area").getAsDouble() : w * h;
+      boolean ignore = a.has("ignore") && a.get("ignore").getAsDouble() != 0;
+      if (ignore
+          || interW * interH == 0
+          || area <= 0
+          || w < 1
+          || h < 1
+          || !cat2label.containsKey(cat)) {
+        skipped++;
+        continue;
+      }
+      boolean crowd = a.has("iscrowd") && a.get("iscrowd").getAsDouble() != 0;
+      boxes
+          .computeIfAbsent(imgId, k -> new ArrayList<>())
+          .add(new float[] {x, y, x + w, y + h, cat2label.get(cat), crowd ? 1 : 0});
+    }
+    Map<String, Object> filter = args.filterCfg() == null ? Map.of() : args.filterCfg();
+    boolean filterEmpty = !args.testMode() && Boolean.TRUE.equals(filter.get("filter_empty_gt"));
+    int minSize =
+        args.testMode() || !(filter.get("min_size") instanceof Number n) ? 0 : n.intValue();
+    List<Item> items = new ArrayList<>();
+    for (Map.Entry<Long, JsonObject> e : images.entrySet()) {
+      JsonObject o = e.getValue();
+      List<float[]> b = boxes.getOrDefault(e.getKey(), List.of());
+      int width = o.get("width").getAsInt();
+      int height = o.get("height").getAsInt();
+      if ((filterEmpty && b.isEmpty()) || Math.min(width, height) < minSize) {
+        continue;
+      }
+      float[] xyxy = new float[4 * b.size()];
+      int[] labels = new int[b.size()];
+      boolean[] crowd = new boolean[b.size()];
+      for (int i = 0; i < b.size(); i++) {
+        System.arraycopy(b.get(i), 0, xyxy, 4 * i, 4);
+        labels[i] = (int) b.get(i)[4];
+        crowd[i] = b.get(i)[5] != 0;
+      }
+      String path = imgDir.resolve(o.get("file_name").getAsString()).toString();
+      items.add(new Item(e.getKey(), path, width, height, xyxy, labels, crowd));
+    }
+    if (skipped > 0) {
+      System.getLogger(CocoDataset.class.getName())
+          .log(
+              System.Logger.Level.WARNING,
+              ann
+                  + ": skipped "
+                  + skipped
+                  + " annotation(s) as mmdet does (ignore, empty, area <= 0, w/h < 1, other categories)");
+    }
+    return new CocoDataset(items, classes, catIds, ann, skipped);
+  }
+
+  private static JsonArray array(JsonObject o, String key, Path file) {
+    if (!o.has(key) || !o.get(key).isJsonArray()) {
+      throw new ImageLoadException(file + ": missing '" + key + "' list");
+    }
+    return o.getAsJsonArray(key);
+  }
+
+  private static Number number(JsonObject o, String key, Path file, String where) {
+    if (!o.has(key)
+        || !o.get(key).isJsonPrimitive()
+        || !o.get(key).getAsJsonPrimitive().isNumber()) {
+      throw new ImageLoadException(file + ": " + where + ": missing or non-numeric '" + key + "'");
+    }
+    return o.get(key).getAsNumber();
+  }
+
+  private static String string(JsonObject o, String key, Path file, String where) {
+    if (!o.has(key) || !o.get(key).isJsonPrimitive()) {
+      throw new ImageLoadException(file + ": " + where + ": missing '" + key + "'");
+    }
+    return o.get(key).getAsString();
+  }
+}
