@@ -1,9 +1,17 @@
-package dev.detkit.evaluation;
+package dev.detkit.benchmarks.eval;
 
 import dev.detkit.api.checkpoint.Safetensors;
 import dev.detkit.api.checkpoint.StoredType;
 import dev.detkit.api.checkpoint.TensorData;
 import dev.detkit.api.tensor.Shape;
+import dev.detkit.evaluation.CocoDetections;
+import dev.detkit.evaluation.CocoEvaluation;
+import dev.detkit.evaluation.CocoEvaluator;
+import dev.detkit.evaluation.CocoGroundTruth;
+import dev.detkit.evaluation.CocoJson;
+import dev.detkit.evaluation.CocoParams;
+import dev.detkit.evaluation.CocoSummary;
+import dev.detkit.evaluation.SyntheticCoco;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Files;
@@ -15,8 +23,8 @@ import java.util.Map;
 /**
  * Times detkit's COCO evaluation on a val2017-sized synthetic set ({@link
  * SyntheticCoco.Spec#cocoVal()}). Not a unit test: run its main method (see {@code
- * evaluation/scripts/bench.sh}), then time pycocotools on the same files with {@code
- * evaluation/scripts/time_pycocotools.py}.
+ * benchmarks/eval/bench.sh}), then time pycocotools on the same files with {@code
+ * benchmarks/eval/time_pycocotools.py}.
  *
  * <p>Arguments: {@code [DIR] [REPEATS] [MAXDETS]}: DIR receives {@code gt.json} and {@code
  * dets.json} (generated when absent; default a new temp folder) and {@code detkit_arrays
