@@ -208,12 +208,7 @@ public final class EfficientNet extends Module implements Backbone {
       layers.get(i).freeze();
     }
     if (isTraining() && args.normEval()) {
-      apply(
-          m -> {
-            if (m instanceof BatchNorm2d bn && bn.type().equals("BN")) {
-              bn.markEval();
-            }
-          });
+      BatchNorm2d.applyNormEval(this);
     }
   }
 }

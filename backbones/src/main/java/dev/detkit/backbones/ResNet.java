@@ -180,12 +180,7 @@ public final class ResNet extends Module implements Backbone {
       stages.get(s - 1).freeze();
     }
     if (isTraining() && args.normEval()) {
-      apply(
-          m -> {
-            if (m instanceof BatchNorm2d bn && bn.type().equals("BN")) {
-              bn.markEval();
-            }
-          });
+      BatchNorm2d.applyNormEval(this);
     }
   }
 

@@ -30,6 +30,19 @@ public final class BatchNorm2d extends Layer {
     }
   }
 
+  /**
+   * mmdet's {@code norm_eval}: every BN layer of {@code root} stays in eval mode while training.
+   * Like mmdet, which tests {@code isinstance(m, nn.BatchNorm2d)}, SyncBN layers are not affected.
+   */
+  public static void applyNormEval(Module root) {
+    root.apply(
+        m -> {
+          if (m instanceof BatchNorm2d bn && bn.type().equals("BN")) {
+            bn.markEval();
+          }
+        });
+  }
+
   /** The norm type as configured ({@code BN} or {@code SyncBN}); norm_eval only affects BN. */
   public String type() {
     return cfg.type();
