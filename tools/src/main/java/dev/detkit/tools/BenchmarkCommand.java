@@ -1,9 +1,7 @@
 package dev.detkit.tools;
 
 import com.google.gson.GsonBuilder;
-import dev.detkit.api.backend.Backends;
 import dev.detkit.api.config.CfgPrinter;
-import dev.detkit.api.config.ConfigLoader;
 import dev.detkit.api.config.ResolvedConfig;
 import dev.detkit.api.model.Detector;
 import dev.detkit.api.nn.Module;
@@ -38,8 +36,8 @@ import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /**
@@ -54,14 +52,7 @@ import picocli.CommandLine.Spec;
 final class BenchmarkCommand implements Callable<Integer> {
   @Spec picocli.CommandLine.Model.CommandSpec spec;
 
-  @Parameters(index = "0", paramLabel = "CONFIG")
-  Path config;
-
-  @Option(names = "--checkpoint", paramLabel = "FILE")
-  Path checkpoint;
-
-  @Option(names = "--backend", defaultValue = "djl")
-  String backend;
+  @Mixin ModelOptions model;
 
   @Option(
       names = "--num-images",
@@ -88,25 +79,14 @@ final class BenchmarkCommand implements Callable<Integer> {
       description = "Image run through the test pipeline (default: the bundled demo image).")
   Path image;
 
-  @Option(
-      names = "--layout",
-      defaultValue = "nchw",
-      description =
-          "nchw (default: mmdetection's kernels) or channels_last (faster on DJL; may round differently).")
-  String layout;
-
   @Option(names = "--batch-size", defaultValue = "1")
   int batchSize;
 
   @Option(names = "--format", defaultValue = "text", description = "text or json.")
   String format;
 
-  @Option(names = "--cfg-options", arity = "1..*", paramLabel = "KEY=VALUE")
-  List<String> cfgOptions = new ArrayList<>();
-
   @Override
   public Integer call() throws IOException {
-    setLayout(layout);
     if (!format.equals("text") && !format.equals("json")) {
       throw new UserError("--format: expected text or json, got '" + format + "'");
     }
@@ -115,9 +95,9 @@ final class BenchmarkCommand implements Callable<Integer> {
     }
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
-    ResolvedConfig cfg = new ConfigLoader().load(config, cfgOptions);
-    Backend b = Backends.get(backend);
-    Detector det = ModelLoader.detector(cfg, b, checkpoint, err);
+    ResolvedConfig cfg = model.loadConfig();
+    Backend b = model.backend();
+    Detector det = ModelLoader.detector(cfg, b, model.checkpoint, err);
     if (!(det instanceof RetinaNet net)) {
       throw new UserError(
           "benchmark supports single-stage detectors built on RetinaNet, got "
@@ -176,9 +156,9 @@ final class BenchmarkCommand implements Callable<Integer> {
     progress.done();
     int timedImages = (iterations - warmup) * batchSize;
     Map<String, Object> rec = new LinkedHashMap<>();
-    rec.put("config", config.toString());
+    rec.put("config", model.config.toString());
     rec.put("config_sha256", sha256(CfgPrinter.json(cfg.root(), false)));
-    rec.put("checkpoint", checkpoint == null ? null : checkpoint.toString());
+    rec.put("checkpoint", model.checkpoint == null ? null : model.checkpoint.toString());
     rec.put("env", Environment.describe(b));
     Map<String, Object> protocol = new LinkedHashMap<>();
     protocol.put("batch_size", batchSize);
@@ -190,7 +170,8 @@ final class BenchmarkCommand implements Callable<Integer> {
             ? "image " + img + " through the config's test pipeline"
             : "synthetic " + shape[0] + "x" + shape[1] + " uint8 image, no file pipeline");
     boolean cl =
-        layout.equals("channels_last") && b.has(dev.detkit.api.tensor.Capability.CHANNELS_LAST);
+        model.layout.equals("channels_last")
+            && b.has(dev.detkit.api.tensor.Capability.CHANNELS_LAST);
     protocol.put("layout", cl ? "channels_last" : "nchw");
     protocol.put("bn_folded", !"false".equals(System.getProperty("detkit.foldBn")));
     rec.put("protocol", protocol);
@@ -249,14 +230,6 @@ final class BenchmarkCommand implements Callable<Integer> {
         rec.get("fps"),
         mem.get("rss_peak"),
         mem.get("heap_peak"));
-  }
-
-  /** Applies {@code --layout} (read by the detector when it runs). */
-  static void setLayout(String layout) {
-    if (!layout.equals("nchw") && !layout.equals("channels_last")) {
-      throw new UserError("--layout: expected nchw or channels_last, got '" + layout + "'");
-    }
-    System.setProperty("detkit.layout", layout);
   }
 
   /** A deterministic noise image of h x w with identity meta (network input = the image). */

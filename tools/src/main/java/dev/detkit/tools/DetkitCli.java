@@ -15,6 +15,8 @@ import picocli.CommandLine.Option;
 @Command(
     name = "detkit",
     mixinStandardHelpOptions = true,
+    // Subcommands inherit --help and --version.
+    scope = CommandLine.ScopeType.INHERIT,
     versionProvider = DetkitCli.Version.class,
     description = "Object-detection research toolkit (mmdetection semantics on the JVM).",
     subcommands = {

@@ -1,8 +1,6 @@
 package dev.detkit.tools;
 
 import com.google.gson.GsonBuilder;
-import dev.detkit.api.backend.Backends;
-import dev.detkit.api.config.ConfigLoader;
 import dev.detkit.api.config.ResolvedConfig;
 import dev.detkit.api.model.Detector;
 import dev.detkit.api.nn.Module;
@@ -25,8 +23,8 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.stream.Stream;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /**
@@ -39,20 +37,10 @@ import picocli.CommandLine.Spec;
 final class InferCommand implements Callable<Integer> {
   @Spec picocli.CommandLine.Model.CommandSpec spec;
 
-  @Parameters(index = "0", paramLabel = "CONFIG")
-  Path config;
-
-  @Option(
-      names = "--checkpoint",
-      paramLabel = "FILE",
-      description = "Detector checkpoint (.pth or .safetensors).")
-  Path checkpoint;
+  @Mixin ModelOptions model;
 
   @Option(names = "--image", required = true, paramLabel = "FILE_OR_DIR")
   Path image;
-
-  @Option(names = "--backend", defaultValue = "djl", description = "djl (default) or nd4j.")
-  String backend;
 
   @Option(
       names = "--out",
@@ -72,29 +60,18 @@ final class InferCommand implements Callable<Integer> {
       description = "Only show and write detections scoring at least this (default 0: all).")
   double scoreThr;
 
-  @Option(
-      names = "--layout",
-      defaultValue = "nchw",
-      description =
-          "nchw (default: mmdetection's kernels) or channels_last (faster on DJL; may round differently).")
-  String layout;
-
   @Option(names = "--batch-size", defaultValue = "1")
   int batchSize;
-
-  @Option(names = "--cfg-options", arity = "1..*", paramLabel = "KEY=VALUE")
-  List<String> cfgOptions = new ArrayList<>();
 
   @Override
   public Integer call() throws IOException {
     PrintWriter err = spec.commandLine().getErr();
-    BenchmarkCommand.setLayout(layout);
     if (batchSize < 1) {
       throw new UserError("--batch-size must be at least 1");
     }
     List<Path> images = listImages(image);
-    ResolvedConfig cfg = new ConfigLoader().load(config, cfgOptions);
-    Backend b = Backends.get(backend);
+    ResolvedConfig cfg = model.loadConfig();
+    Backend b = model.backend();
     Pipeline pipeline =
         Pipeline.build(
             cfg.at("test_dataloader.dataset.pipeline"),
@@ -107,7 +84,7 @@ final class InferCommand implements Callable<Integer> {
     List<Map<String, Object>> results = new ArrayList<>();
     List<Detections> drawn = new ArrayList<>();
     int failed = 0;
-    Detector det = ModelLoader.detector(cfg, b, checkpoint, err);
+    Detector det = ModelLoader.detector(cfg, b, model.checkpoint, err);
     try {
       List<DetSample> batch = new ArrayList<>();
       for (int i = 0; i < images.size(); i++) {

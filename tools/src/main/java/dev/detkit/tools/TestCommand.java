@@ -1,9 +1,7 @@
 package dev.detkit.tools;
 
 import com.google.gson.GsonBuilder;
-import dev.detkit.api.backend.Backends;
 import dev.detkit.api.config.CfgNode;
-import dev.detkit.api.config.ConfigLoader;
 import dev.detkit.api.config.ResolvedConfig;
 import dev.detkit.api.model.Detector;
 import dev.detkit.api.nn.Module;
@@ -29,8 +27,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /**
@@ -43,14 +41,7 @@ import picocli.CommandLine.Spec;
 final class TestCommand implements Callable<Integer> {
   @Spec picocli.CommandLine.Model.CommandSpec spec;
 
-  @Parameters(index = "0", paramLabel = "CONFIG")
-  Path config;
-
-  @Option(names = "--checkpoint", paramLabel = "FILE")
-  Path checkpoint;
-
-  @Option(names = "--backend", defaultValue = "djl")
-  String backend;
+  @Mixin ModelOptions model;
 
   @Option(
       names = "--out",
@@ -61,19 +52,12 @@ final class TestCommand implements Callable<Integer> {
   @Option(names = "--show-dir", paramLabel = "DIR")
   Path showDir;
 
-  @Option(names = "--layout", defaultValue = "nchw")
-  String layout;
-
-  @Option(names = "--cfg-options", arity = "1..*", paramLabel = "KEY=VALUE")
-  List<String> cfgOptions = new ArrayList<>();
-
   @Override
   public Integer call() throws IOException {
-    BenchmarkCommand.setLayout(layout);
     PrintWriter out0 = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
-    ResolvedConfig cfg = new ConfigLoader().load(config, cfgOptions);
-    Backend b = Backends.get(backend);
+    ResolvedConfig cfg = model.loadConfig();
+    Backend b = model.backend();
     Registry registry = Registry.get();
     BuildContext ctx = new BuildContext(registry, b);
     CocoDataset dataset =
@@ -91,7 +75,7 @@ final class TestCommand implements Callable<Integer> {
     if (showDir != null) {
       Files.createDirectories(showDir);
     }
-    Detector det = ModelLoader.detector(cfg, b, checkpoint, err);
+    Detector det = ModelLoader.detector(cfg, b, model.checkpoint, err);
     List<Map<String, Object>> results = new ArrayList<>();
     int[] failed = {0};
     try (DataLoader loader =

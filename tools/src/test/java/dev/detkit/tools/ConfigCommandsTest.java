@@ -9,8 +9,11 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * {@code print-config}, {@code check} and {@code list} as a user runs them, exit codes included.
@@ -47,6 +50,24 @@ class ConfigCommandsTest {
     assertTrue(line.contains(file.getFileName().toString()), "names the file: " + line);
     assertTrue(line.contains(key), "names the key '" + key + "': " + line);
     assertTrue(line.contains(what), "says '" + what + "': " + line);
+  }
+
+  /** Every model-running command takes the shared model options and answers --help. */
+  @ParameterizedTest
+  @ValueSource(strings = {"infer", "benchmark", "test"})
+  void modelCommandsShareTheirOptions(String command) {
+    Run r = run(command, "--help");
+    assertEquals(0, r.code(), r.err());
+    for (String opt : List.of("CONFIG", "--checkpoint", "--backend", "--layout", "--cfg-options")) {
+      assertTrue(r.out().contains(opt), command + " --help lists " + opt + ":\n" + r.out());
+    }
+  }
+
+  @Test
+  void badLayoutIsAUsageError() {
+    Run r = run("benchmark", SEED.toString(), "--layout", "nhwc");
+    assertEquals(DetkitCli.USAGE_ERROR, r.code(), r.err());
+    assertTrue(r.err().contains("--layout: expected nchw or channels_last"), r.err());
   }
 
   @Test
