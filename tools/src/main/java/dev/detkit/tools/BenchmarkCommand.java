@@ -4,6 +4,7 @@ import com.google.gson.GsonBuilder;
 import dev.detkit.api.config.CfgPrinter;
 import dev.detkit.api.config.ResolvedConfig;
 import dev.detkit.api.model.Detector;
+import dev.detkit.api.nn.FlopCounter;
 import dev.detkit.api.nn.Module;
 import dev.detkit.api.registry.BuildContext;
 import dev.detkit.api.registry.Registry;
@@ -11,6 +12,7 @@ import dev.detkit.api.structures.DetSample;
 import dev.detkit.api.structures.ImageData;
 import dev.detkit.api.structures.ImageMeta;
 import dev.detkit.api.tensor.Backend;
+import dev.detkit.api.tensor.DType;
 import dev.detkit.api.tensor.TensorScope;
 import dev.detkit.data.Pipeline;
 import dev.detkit.detectors.DetDataPreprocessor;
@@ -59,6 +61,11 @@ final class BenchmarkCommand implements Callable<Integer> {
       defaultValue = "20",
       description = "Timed images (default ${DEFAULT-VALUE}).")
   int numImages;
+
+  @Option(
+      names = "--flops",
+      description = "Also count FLOPs (multiply-adds, fvcore's convention) at the input shape.")
+  boolean countFlops;
 
   @Option(
       names = "--warmup",
@@ -154,6 +161,15 @@ final class BenchmarkCommand implements Callable<Integer> {
     }
     double timedSeconds = (System.nanoTime() - timedStart) / 1e9;
     progress.done();
+    Long flops = null;
+    if (countFlops) {
+      // One untimed forward under the counter, at the timed input's size.
+      try (FlopCounter counter = FlopCounter.open();
+          TensorScope scope = TensorScope.open()) {
+        net.forward(b.zeros(DType.FLOAT32, 1, 3, inputShape[2], inputShape[3]));
+        flops = counter.total();
+      }
+    }
     int timedImages = (iterations - warmup) * batchSize;
     Map<String, Object> rec = new LinkedHashMap<>();
     rec.put("config", model.config.toString());
@@ -177,6 +193,9 @@ final class BenchmarkCommand implements Callable<Integer> {
     rec.put("protocol", protocol);
     rec.put("input_shape", inputShape);
     rec.put("params", ((Module) net).parameterCount());
+    if (flops != null) {
+      rec.put("flops", flops);
+    }
     rec.put("fps", timedImages / timedSeconds);
     Map<String, Object> lat = new LinkedHashMap<>();
     lat.put("preprocess", LatencyStats.of(pre).toMap());

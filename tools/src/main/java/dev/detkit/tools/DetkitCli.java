@@ -30,6 +30,7 @@ import picocli.CommandLine.Option;
       ConvertCheckpointCommand.class,
       EvalCommand.class,
       TestCommand.class,
+      SuiteCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class DetkitCli {

@@ -1,0 +1,90 @@
+package dev.detkit.tools.suite;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigException;
+import com.typesafe.config.ConfigValue;
+import dev.detkit.api.config.ConfigLoader;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A comparative benchmark grid read from YAML: every config x backend x input size is one cell.
+ *
+ * <pre>
+ * name: retinanet-backbones-512
+ * configs: [../../configs/efficientnet/retinanet_effb0_fpn_8xb4-crop896-1x_coco.yaml, ...]
+ * backends: [djl, nd4j]
+ * shapes: [[512, 512]]
+ * num_images: 10
+ * warmup: 2
+ * </pre>
+ *
+ * Config paths are relative to the suite file.
+ *
+ * @param name the suite's name (titles the table and plots)
+ * @param configs detector configs, one row group each
+ * @param backends backend names
+ * @param shapes input sizes, {@code [height, width]}
+ * @param numImages timed images per cell
+ * @param warmup untimed warm-up iterations per cell
+ */
+public record SuiteSpec(
+    String name,
+    List<Path> configs,
+    List<String> backends,
+    List<int[]> shapes,
+    int numImages,
+    int warmup) {
+
+  /** Reads a suite file; errors name the file, the line and the key. */
+  public static SuiteSpec load(Path file) {
+    Config c = new ConfigLoader().load(file, List.of()).typesafe();
+    try {
+      Path dir = file.toAbsolutePath().getParent();
+      List<Path> configs = new ArrayList<>();
+      for (String s : c.getStringList("configs")) {
+        configs.add(dir.resolve(s).normalize());
+      }
+      List<int[]> shapes = new ArrayList<>();
+      for (ConfigValue v : c.getList("shapes")) {
+        if (!(v.unwrapped() instanceof List<?> hw)
+            || hw.size() != 2
+            || !(hw.get(0) instanceof Number h)
+            || !(hw.get(1) instanceof Number w)) {
+          throw new IllegalArgumentException(
+              file + ": shapes: expected [height, width] pairs, got " + v.render());
+        }
+        shapes.add(new int[] {h.intValue(), w.intValue()});
+      }
+      SuiteSpec spec =
+          new SuiteSpec(
+              c.hasPath("name") ? c.getString("name") : file.getFileName().toString(),
+              configs,
+              c.hasPath("backends") ? c.getStringList("backends") : List.of("djl"),
+              shapes,
+              c.hasPath("num_images") ? c.getInt("num_images") : 10,
+              c.hasPath("warmup") ? c.getInt("warmup") : 2);
+      if (configs.isEmpty() || spec.backends.isEmpty() || shapes.isEmpty()) {
+        throw new IllegalArgumentException(
+            file + ": configs, backends and shapes must each name at least one entry");
+      }
+      return spec;
+    } catch (ConfigException e) {
+      throw new IllegalArgumentException(file + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** The grid, config-major (the order of the table). */
+  public List<SuiteCell> cells() {
+    List<SuiteCell> out = new ArrayList<>();
+    for (Path config : configs) {
+      for (int[] s : shapes) {
+        for (String backend : backends) {
+          out.add(new SuiteCell(config, backend, s[0], s[1]));
+        }
+      }
+    }
+    return out;
+  }
+}
