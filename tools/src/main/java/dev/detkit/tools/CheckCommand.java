@@ -2,18 +2,14 @@ package dev.detkit.tools;
 
 import dev.detkit.api.config.CfgMap;
 import dev.detkit.api.config.CfgNode;
-import dev.detkit.api.config.ConfigLoader;
 import dev.detkit.api.config.ResolvedConfig;
 import dev.detkit.api.registry.ComponentConfig;
 import dev.detkit.api.registry.ComponentKind;
 import dev.detkit.api.registry.Registry;
-import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Spec;
 
 /**
@@ -25,6 +21,8 @@ import picocli.CommandLine.Spec;
     name = "check",
     description = "Validate a config's components against the registry, building nothing.")
 final class CheckCommand implements Callable<Integer> {
+  @Mixin ConfigOptions configOptions;
+
   /** Top-level sections and the kind of component each holds. */
   static final List<Section> SECTIONS = List.of(new Section("model", ComponentKind.DETECTOR));
 
@@ -32,15 +30,9 @@ final class CheckCommand implements Callable<Integer> {
 
   @Spec picocli.CommandLine.Model.CommandSpec spec;
 
-  @Parameters(index = "0", paramLabel = "CONFIG")
-  Path config;
-
-  @Option(names = "--cfg-options", arity = "1..*", paramLabel = "KEY=VALUE")
-  List<String> cfgOptions = new ArrayList<>();
-
   @Override
   public Integer call() {
-    ResolvedConfig cfg = new ConfigLoader().load(config, cfgOptions);
+    ResolvedConfig cfg = configOptions.loadConfig();
     Registry registry = Registry.get();
     int checked = 0;
     for (Section s : SECTIONS) {
@@ -52,7 +44,9 @@ final class CheckCommand implements Callable<Integer> {
       registry.validate(new ComponentConfig(s.kind(), map, s.path()));
       checked++;
     }
-    spec.commandLine().getOut().println(config + ": ok (" + checked + " section(s) checked)");
+    spec.commandLine()
+        .getOut()
+        .println(configOptions.config + ": ok (" + checked + " section(s) checked)");
     return 0;
   }
 }

@@ -4,7 +4,6 @@ import dev.detkit.api.backend.Backends;
 import dev.detkit.api.checkpoint.Checkpoints;
 import dev.detkit.api.checkpoint.Safetensors;
 import dev.detkit.api.checkpoint.TensorData;
-import dev.detkit.api.config.ConfigLoader;
 import dev.detkit.api.config.ResolvedConfig;
 import dev.detkit.api.model.Detector;
 import dev.detkit.api.nn.LoadReport;
@@ -19,14 +18,13 @@ import dev.detkit.data.Pipeline;
 import dev.detkit.detectors.RetinaNet;
 import java.io.PrintWriter;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /**
@@ -41,8 +39,7 @@ import picocli.CommandLine.Spec;
 final class ExtractCommand implements Callable<Integer> {
   @Spec picocli.CommandLine.Model.CommandSpec spec;
 
-  @Parameters(index = "0", paramLabel = "CONFIG")
-  Path config;
+  @Mixin ConfigOptions configOptions;
 
   @Option(
       names = "--checkpoint",
@@ -67,16 +64,13 @@ final class ExtractCommand implements Callable<Integer> {
   @Option(names = "--out", required = true, paramLabel = "FILE.safetensors")
   Path out;
 
-  @Option(names = "--cfg-options", arity = "1..*", paramLabel = "KEY=VALUE")
-  List<String> cfgOptions = new ArrayList<>();
-
   @Override
   public Integer call() {
     if (!stage.equals("backbone") && !stage.equals("neck")) {
       throw new UserError("--stage: expected backbone or neck, got '" + stage + "'");
     }
     PrintWriter log = spec.commandLine().getOut();
-    ResolvedConfig cfg = new ConfigLoader().load(config, cfgOptions);
+    ResolvedConfig cfg = configOptions.loadConfig();
     Backend b = Backends.get(backend);
     Detector det = ModelLoader.detector(cfg, b, null, spec.commandLine().getErr());
     if (!(det instanceof RetinaNet net)) {
@@ -101,7 +95,7 @@ final class ExtractCommand implements Callable<Integer> {
         List<Tensor> feats = net.backbone().forward(t);
         if (stage.equals("neck")) {
           if (net.neck() == null) {
-            throw new UserError(config + ": the model has no neck");
+            throw new UserError(configOptions.config + ": the model has no neck");
           }
           feats = net.neck().forward(feats);
         }
@@ -117,7 +111,7 @@ final class ExtractCommand implements Callable<Integer> {
       }
       log.printf(
           "%s: %s forward %.1f ms on %s; wrote %s%n",
-          config.getFileName(), stage, (end - start) / 1e6, b.name(), out);
+          configOptions.config.getFileName(), stage, (end - start) / 1e6, b.name(), out);
     }
     return 0;
   }

@@ -1,7 +1,6 @@
 package dev.detkit.tools;
 
 import dev.detkit.api.backend.Backends;
-import dev.detkit.api.config.ConfigLoader;
 import dev.detkit.api.config.ResolvedConfig;
 import dev.detkit.api.model.Detector;
 import dev.detkit.api.nn.FlopCounter;
@@ -11,15 +10,12 @@ import dev.detkit.api.tensor.DType;
 import dev.detkit.api.tensor.TensorScope;
 import dev.detkit.detectors.RetinaNet;
 import java.io.PrintWriter;
-import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /**
@@ -33,8 +29,7 @@ import picocli.CommandLine.Spec;
 final class FlopsCommand implements Callable<Integer> {
   @Spec picocli.CommandLine.Model.CommandSpec spec;
 
-  @Parameters(index = "0", paramLabel = "CONFIG")
-  Path config;
+  @Mixin ConfigOptions configOptions;
 
   @Option(
       names = "--shape",
@@ -49,13 +44,10 @@ final class FlopsCommand implements Callable<Integer> {
       description = "Module name depth of the table (default ${DEFAULT-VALUE}).")
   int depth;
 
-  @Option(names = "--cfg-options", arity = "1..*", paramLabel = "KEY=VALUE")
-  List<String> cfgOptions = new ArrayList<>();
-
   @Override
   public Integer call() {
     PrintWriter out = spec.commandLine().getOut();
-    ResolvedConfig cfg = new ConfigLoader().load(config, cfgOptions);
+    ResolvedConfig cfg = configOptions.loadConfig();
     Backend b = Backends.get("djl");
     Detector det = ModelLoader.detector(cfg, b, null, spec.commandLine().getErr());
     if (!(det instanceof RetinaNet net)) {
@@ -64,7 +56,7 @@ final class FlopsCommand implements Callable<Integer> {
     try (FlopCounter counter = FlopCounter.open();
         TensorScope scope = TensorScope.open()) {
       net.forward(b.zeros(DType.FLOAT32, 1, 3, shape[0], shape[1]));
-      out.printf(Locale.ROOT, "%s, input 1x3x%dx%d%n", config, shape[0], shape[1]);
+      out.printf(Locale.ROOT, "%s, input 1x3x%dx%d%n", configOptions.config, shape[0], shape[1]);
       out.printf(Locale.ROOT, "%-34s %14s %10s%n", "module", "GFLOPs", "params");
       Map<String, Long> flops = counter.byModule(net, depth);
       Map<String, Module> modules = net.namedModules();

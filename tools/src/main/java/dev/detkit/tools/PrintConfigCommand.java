@@ -1,15 +1,11 @@
 package dev.detkit.tools;
 
 import dev.detkit.api.config.CfgPrinter;
-import dev.detkit.api.config.ConfigLoader;
 import dev.detkit.api.config.ResolvedConfig;
-import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /** {@code ./detkit print-config CONFIG}: the fully resolved config, optionally with origins. */
@@ -20,18 +16,7 @@ import picocli.CommandLine.Spec;
 final class PrintConfigCommand implements Callable<Integer> {
   @Spec picocli.CommandLine.Model.CommandSpec spec;
 
-  @Parameters(
-      index = "0",
-      paramLabel = "CONFIG",
-      description = "Config file (.yaml, .yml, .json, .conf).")
-  Path config;
-
-  @Option(
-      names = "--cfg-options",
-      arity = "1..*",
-      paramLabel = "KEY=VALUE",
-      description = "Override settings, mmengine style: model.bbox_head.num_classes=3 a.b=[1,2]")
-  List<String> cfgOptions = new ArrayList<>();
+  @Mixin ConfigOptions configOptions;
 
   @Option(
       names = "--format",
@@ -44,7 +29,7 @@ final class PrintConfigCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    ResolvedConfig cfg = new ConfigLoader().load(config, cfgOptions);
+    ResolvedConfig cfg = configOptions.loadConfig();
     String text =
         switch (format) {
           case "yaml" -> CfgPrinter.yaml(cfg.root(), origins);

@@ -63,6 +63,15 @@ class ConfigCommandsTest {
     }
   }
 
+  /** Every config-reading command takes CONFIG and --cfg-options the same way. */
+  @ParameterizedTest
+  @ValueSource(strings = {"print-config", "check", "flops", "extract"})
+  void configCommandsShareTheirOptions(String command) {
+    Run r = run(command, "--help");
+    assertEquals(0, r.code(), r.err());
+    assertTrue(r.out().contains("CONFIG") && r.out().contains("--cfg-options"), r.out());
+  }
+
   @Test
   void badLayoutIsAUsageError() {
     Run r = run("benchmark", SEED.toString(), "--layout", "nhwc");
