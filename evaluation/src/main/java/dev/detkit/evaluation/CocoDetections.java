@@ -113,19 +113,7 @@ public final class CocoDetections {
         throw new CocoFormatException(
             where(imageId, categoryId) + ": score " + score + " is not a finite number >= 0");
       }
-      if (!(Double.isFinite(x) && Double.isFinite(y) && Double.isFinite(w) && Double.isFinite(h))) {
-        throw new CocoFormatException(
-            where(imageId, categoryId)
-                + ": bbox ["
-                + x
-                + ", "
-                + y
-                + ", "
-                + w
-                + ", "
-                + h
-                + "] has a non-finite value");
-      }
+      CocoFormatException.requireFiniteBox(where(imageId, categoryId), x, y, w, h);
       if (count == this.score.length) {
         grow();
       }

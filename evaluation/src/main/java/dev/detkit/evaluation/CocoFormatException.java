@@ -15,4 +15,12 @@ public class CocoFormatException extends IllegalArgumentException {
   public CocoFormatException(String message, Throwable cause) {
     super(message, cause);
   }
+
+  /** Throws unless every coordinate of an {@code [x, y, w, h]} box is finite. */
+  static void requireFiniteBox(String where, double x, double y, double w, double h) {
+    if (!(Double.isFinite(x) && Double.isFinite(y) && Double.isFinite(w) && Double.isFinite(h))) {
+      throw new CocoFormatException(
+          where + ": bbox [" + x + ", " + y + ", " + w + ", " + h + "] has a non-finite value");
+    }
+  }
 }

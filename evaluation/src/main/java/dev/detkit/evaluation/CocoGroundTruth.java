@@ -235,19 +235,7 @@ public final class CocoGroundTruth {
         double h,
         double area,
         boolean crowd) {
-      if (!(Double.isFinite(x) && Double.isFinite(y) && Double.isFinite(w) && Double.isFinite(h))) {
-        throw new CocoFormatException(
-            where(id)
-                + ": bbox ["
-                + x
-                + ", "
-                + y
-                + ", "
-                + w
-                + ", "
-                + h
-                + "] has a non-finite value");
-      }
+      CocoFormatException.requireFiniteBox(where(id), x, y, w, h);
       if (!Double.isFinite(area)) {
         throw new CocoFormatException(where(id) + ": area " + area + " is not finite");
       }
