@@ -14,6 +14,7 @@ import dev.detkit.api.structures.ImageMeta;
 import dev.detkit.api.tensor.Backend;
 import dev.detkit.api.tensor.DType;
 import dev.detkit.api.tensor.TensorScope;
+import dev.detkit.data.CocoDataset;
 import dev.detkit.data.Pipeline;
 import dev.detkit.detectors.DetDataPreprocessor;
 import dev.detkit.detectors.RetinaNet;
@@ -86,6 +87,13 @@ final class BenchmarkCommand implements Callable<Integer> {
       description = "Image run through the test pipeline (default: the bundled demo image).")
   Path image;
 
+  @Option(
+      names = "--dataset",
+      description =
+          "Time the images of the config's test dataset, in order (cycled when --num-images is"
+              + " larger), through the test pipeline, as mmdet's benchmark does.")
+  boolean dataset;
+
   @Option(names = "--batch-size", defaultValue = "1")
   int batchSize;
 
@@ -110,15 +118,32 @@ final class BenchmarkCommand implements Callable<Integer> {
           "benchmark supports single-stage detectors built on RetinaNet, got "
               + det.getClass().getSimpleName());
     }
-    Path img = image;
+    if ((dataset ? 1 : 0) + (shape != null ? 1 : 0) + (image != null ? 1 : 0) > 1) {
+      throw new UserError("--shape, --image and --dataset exclude each other");
+    }
+    BuildContext ctx = new BuildContext(Registry.get(), b);
+    List<String> images = List.of();
+    String input;
     Pipeline pipeline = null;
     if (shape == null) {
-      img = image != null ? image : DemoImage.path();
+      if (dataset) {
+        CocoDataset ds = ModelLoader.testDataset(cfg, ctx);
+        images = ds.items().stream().map(CocoDataset.Item::path).toList();
+        if (images.isEmpty()) {
+          throw new UserError(ds.annFile() + ": the test dataset has no images");
+        }
+        input = "test dataset " + ds.annFile() + " (" + images.size() + " images, in order)";
+      } else {
+        Path img = image != null ? image : DemoImage.path();
+        images = List.of(img.toString());
+        input = "image " + img;
+      }
+      input += " through the config's test pipeline";
       pipeline =
           Pipeline.build(
-              cfg.at("test_dataloader.dataset.pipeline"),
-              "test_dataloader.dataset.pipeline",
-              new BuildContext(Registry.get(), b));
+              cfg.at("test_dataloader.dataset.pipeline"), "test_dataloader.dataset.pipeline", ctx);
+    } else {
+      input = "synthetic " + shape[0] + "x" + shape[1] + " uint8 image, no file pipeline";
     }
     int iterations = warmup + (numImages + batchSize - 1) / batchSize;
     double[] pre = new double[iterations - warmup];
@@ -139,7 +164,8 @@ final class BenchmarkCommand implements Callable<Integer> {
           batch.add(
               pipeline == null
                   ? synthetic(shape[0], shape[1], k)
-                  : pipeline.load(img.toString(), k));
+                  : pipeline.load(
+                      images.get((it * batchSize + k) % images.size()), it * batchSize + k));
         }
         DetDataPreprocessor.Batch inputs = net.preprocessor().apply(batch, b);
         long t1 = System.nanoTime();
@@ -180,11 +206,7 @@ final class BenchmarkCommand implements Callable<Integer> {
     protocol.put("batch_size", batchSize);
     protocol.put("warmup_iterations", warmup);
     protocol.put("timed_images", timedImages);
-    protocol.put(
-        "input",
-        shape == null
-            ? "image " + img + " through the config's test pipeline"
-            : "synthetic " + shape[0] + "x" + shape[1] + " uint8 image, no file pipeline");
+    protocol.put("input", input);
     boolean cl =
         model.layout.equals("channels_last")
             && b.has(dev.detkit.api.tensor.Capability.CHANNELS_LAST);

@@ -12,6 +12,7 @@ import dev.detkit.api.registry.ComponentKind;
 import dev.detkit.api.registry.Registry;
 import dev.detkit.api.tensor.Backend;
 import dev.detkit.data.CocoClasses;
+import dev.detkit.data.CocoDataset;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -59,6 +60,17 @@ final class ModelLoader {
   }
 
   /** {@code test_dataloader.dataset.metainfo.classes}, else COCO's 80 classes. */
+  /** The config's {@code test_dataloader.dataset}. */
+  static CocoDataset testDataset(ResolvedConfig cfg, BuildContext ctx) {
+    return ctx.registry()
+        .build(
+            ComponentKind.DATASET,
+            cfg.map("test_dataloader.dataset"),
+            "test_dataloader.dataset",
+            CocoDataset.class,
+            ctx);
+  }
+
   static List<String> classes(ResolvedConfig cfg) {
     CfgNode n = cfg.at("test_dataloader.dataset.metainfo.classes");
     if (n instanceof CfgList l) {

@@ -6,7 +6,6 @@ import dev.detkit.api.config.ResolvedConfig;
 import dev.detkit.api.model.Detector;
 import dev.detkit.api.nn.Module;
 import dev.detkit.api.registry.BuildContext;
-import dev.detkit.api.registry.ComponentKind;
 import dev.detkit.api.registry.Registry;
 import dev.detkit.api.structures.DetSample;
 import dev.detkit.api.structures.Detections;
@@ -60,13 +59,7 @@ final class TestCommand implements Callable<Integer> {
     Backend b = model.backend();
     Registry registry = Registry.get();
     BuildContext ctx = new BuildContext(registry, b);
-    CocoDataset dataset =
-        registry.build(
-            ComponentKind.DATASET,
-            cfg.map("test_dataloader.dataset"),
-            "test_dataloader.dataset",
-            CocoDataset.class,
-            ctx);
+    CocoDataset dataset = ModelLoader.testDataset(cfg, ctx);
     Pipeline pipeline =
         Pipeline.build(
             cfg.at("test_dataloader.dataset.pipeline"), "test_dataloader.dataset.pipeline", ctx);

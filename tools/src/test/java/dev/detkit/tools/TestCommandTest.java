@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.gson.JsonArray;
+import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import dev.detkit.api.testing.Fixtures;
 import java.io.IOException;
@@ -57,6 +58,40 @@ class TestCommandTest {
             + cats
             + "]}");
     return ann;
+  }
+
+  /** {@code benchmark --dataset} times the test dataset's images in order, cycling. */
+  @Test
+  void benchmarkOverTheTestDataset() throws IOException {
+    makeDataset(false);
+    ConfigCommandsTest.Run r =
+        ConfigCommandsTest.run(
+            "benchmark",
+            InferCommandTest.FIXTURE_CONFIG,
+            "--dataset",
+            "--num-images",
+            "3",
+            "--warmup",
+            "0",
+            "--format",
+            "json",
+            "--cfg-options",
+            "test_dataloader.dataset.data_root=" + dir,
+            "test_dataloader.dataset.ann_file=ann.json",
+            "test_dataloader.dataset.data_prefix.img=images/",
+            "test_dataloader.dataset.pipeline.1.scale=[320,320]");
+    assertEquals(0, r.code(), r.err());
+    JsonObject protocol =
+        JsonParser.parseString(r.out()).getAsJsonObject().getAsJsonObject("protocol");
+    assertEquals(3, protocol.get("timed_images").getAsInt());
+    String input = protocol.get("input").getAsString();
+    assertTrue(input.startsWith("test dataset ") && input.contains("(2 images, in order)"), input);
+
+    ConfigCommandsTest.Run both =
+        ConfigCommandsTest.run(
+            "benchmark", InferCommandTest.FIXTURE_CONFIG, "--dataset", "--shape", "64", "64");
+    assertEquals(DetkitCli.USAGE_ERROR, both.code(), both.err());
+    assertTrue(both.err().contains("exclude each other"), both.err());
   }
 
   private ConfigCommandsTest.Run runTest(Path ann, Path results) {
