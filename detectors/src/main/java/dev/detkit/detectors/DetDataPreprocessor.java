@@ -12,7 +12,8 @@ import java.util.List;
 /**
  * mmdet 3.x's {@code DetDataPreprocessor} at test time: BGR to RGB, float32 {@code (x - mean) /
  * std}, and zero padding at the bottom/right to the batch's largest size rounded up to {@code
- * pad_size_divisor}. Batch augments (BatchFixedSizePad) run only in training.
+ * pad_size_divisor}. Batch augments (BatchFixedSizePad) run only in training ({@link
+ * #applyForTraining}).
  */
 public final class DetDataPreprocessor {
 
@@ -30,7 +31,7 @@ public final class DetDataPreprocessor {
       @Default("255") int segPadValue,
       @Default("true") boolean boxtype2tensor,
       @Default("false") boolean nonBlocking,
-      @Default("null") Object batchAugments,
+      @Default("null") List<BatchFixedSizePad.Args> batchAugments,
       @Default("DetDataPreprocessor") String type) {
     public Args {
       if ((mean == null) != (std == null)) {
@@ -56,9 +57,23 @@ public final class DetDataPreprocessor {
   public record Batch(Tensor inputs, List<ImageMeta> metas) {}
 
   private final Args args;
+  private final List<BatchFixedSizePad> batchAugments;
 
   public DetDataPreprocessor(Args args) {
     this.args = args;
+    this.batchAugments =
+        args.batchAugments() == null
+            ? List.of()
+            : args.batchAugments().stream().map(BatchFixedSizePad::new).toList();
+  }
+
+  /** {@link #apply} followed by the batch augments, as mmdet does when {@code training=True}. */
+  public Batch applyForTraining(List<DetSample> samples, Backend b) {
+    Batch batch = apply(samples, b);
+    for (BatchFixedSizePad aug : batchAugments) {
+      batch = aug.apply(batch);
+    }
+    return batch;
   }
 
   public Args args() {

@@ -12,11 +12,13 @@ import dev.detkit.api.registry.Default;
 import dev.detkit.api.registry.Kind;
 import dev.detkit.api.structures.DetSample;
 import dev.detkit.api.structures.Detections;
+import dev.detkit.api.structures.GtInstances;
 import dev.detkit.api.tensor.Backend;
 import dev.detkit.api.tensor.Capability;
 import dev.detkit.api.tensor.Tensor;
 import dev.detkit.api.tensor.TensorScope;
 import dev.detkit.heads.AnchorHead;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -111,6 +113,24 @@ public final class RetinaNet extends Module implements Detector {
   /** Backbone, neck and head on a preprocessed batch. */
   public AnchorHead.Outputs forward(Tensor inputs) {
     return head.forward(extractFeat(toPreferredLayout(inputs)));
+  }
+
+  /**
+   * mmdet's {@code loss} mode: preprocesses the batch for training (batch augments included), runs
+   * the network and returns the head's per-level losses against each sample's ground truth. Call
+   * inside {@link Backend#recordGradients()} to back-propagate.
+   */
+  public AnchorHead.Losses loss(List<DetSample> samples) {
+    DetDataPreprocessor.Batch batch = preprocessor.applyForTraining(samples, backend);
+    List<GtInstances> gts = new ArrayList<>();
+    for (DetSample s : samples) {
+      if (s.gt() == null) {
+        throw new IllegalArgumentException(
+            "sample " + s.meta().path() + " has no ground truth (is LoadAnnotations missing?)");
+      }
+      gts.add(s.gt());
+    }
+    return head.loss(forward(batch.inputs()), gts, batch.metas());
   }
 
   @Override

@@ -2,28 +2,149 @@ package dev.detkit.heads;
 
 import dev.detkit.api.nn.Module;
 import dev.detkit.api.structures.Detections;
+import dev.detkit.api.structures.GtInstances;
 import dev.detkit.api.structures.ImageMeta;
+import dev.detkit.api.tensor.Backend;
 import dev.detkit.api.tensor.Tensor;
+import dev.detkit.api.tensor.TensorScope;
+import dev.detkit.heads.assign.AssignResult;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
  * Shared part of anchor-based dense heads (mmdet's {@code AnchorHead}): per-level class logits and
- * box deltas from {@link #forward}, anchors from the prior generator, and test-time
- * post-processing.
+ * box deltas from {@link #forward}, anchors from the prior generator, the training loss against
+ * ground truth ({@link #loss}) and test-time post-processing.
  */
 public abstract class AnchorHead extends Module {
   protected final int numClasses;
   protected final AnchorGenerator anchors;
   protected final DeltaXYWHBBoxCoder coder;
   protected final TestCfg testCfg;
+  private final HeadTraining training;
 
   protected AnchorHead(
-      int numClasses, AnchorGenerator anchors, DeltaXYWHBBoxCoder coder, TestCfg testCfg) {
+      int numClasses,
+      AnchorGenerator anchors,
+      DeltaXYWHBBoxCoder coder,
+      TestCfg testCfg,
+      HeadTraining training) {
     this.numClasses = numClasses;
     this.anchors = anchors;
     this.coder = coder;
     this.testCfg = testCfg;
+    this.training = training;
+  }
+
+  /**
+   * Targets of one image over all levels' anchors concatenated: labels ({@code num_classes} =
+   * background), label weights, box-delta targets and weights ({@code [N, 4]} rows), the
+   * assignment, and the image's share of {@code avg_factor}.
+   */
+  public record ImageTargets(
+      int[] labels,
+      float[] labelWeights,
+      float[] bboxTargets,
+      float[] bboxWeights,
+      AssignResult assign,
+      int avgFactor) {}
+
+  /** Per-level classification and regression losses, each already divided by avg_factor. */
+  public record Losses(List<Tensor> lossCls, List<Tensor> lossBbox) {
+    /** {@code sum(loss_cls) + sum(loss_bbox)}, as mmengine's {@code parse_losses}. */
+    public Tensor total() {
+      return sum(lossCls).add(sum(lossBbox));
+    }
+
+    /** The sum over levels of one of the lists. */
+    public static Tensor sum(List<Tensor> levels) {
+      Tensor t = levels.get(0);
+      for (int i = 1; i < levels.size(); i++) {
+        t = t.add(levels.get(i));
+      }
+      return t;
+    }
+  }
+
+  private HeadTraining requireTraining() {
+    if (training == null || training.assigner() == null) {
+      throw new IllegalStateException(
+          "the head has no train_cfg (model.train_cfg with an assigner is needed to train)");
+    }
+    return training;
+  }
+
+  /** Targets of each image (mmdet's {@code get_targets}, without the split into levels). */
+  public List<ImageTargets> targets(Outputs out, List<GtInstances> gts, List<ImageMeta> metas) {
+    AnchorTargets targets = new AnchorTargets(numClasses, coder, requireTraining());
+    List<float[]> priors = priors(out);
+    int total = priors.stream().mapToInt(p -> p.length / 4).sum();
+    float[] all = new float[4 * total];
+    int off = 0;
+    for (float[] p : priors) {
+      System.arraycopy(p, 0, all, off, p.length);
+      off += p.length;
+    }
+    Backend b = out.clsScores().get(0).backend();
+    List<ImageTargets> result = new ArrayList<>();
+    for (int i = 0; i < metas.size(); i++) {
+      int[] pad = metas.get(i).padShape();
+      boolean[] valid = new boolean[total];
+      int at = 0;
+      for (int l = 0; l < priors.size(); l++) {
+        Tensor c = out.clsScores().get(l);
+        boolean[] v = anchors.validFlags(l, c.dim(2), c.dim(3), pad[0], pad[1]);
+        System.arraycopy(v, 0, valid, at, v.length);
+        at += v.length;
+      }
+      result.add(targets.compute(all, valid, gts.get(i), b));
+    }
+    return result;
+  }
+
+  /**
+   * mmdet's {@code loss_by_feat}: targets per image, split into levels, then the classification and
+   * regression losses of each level, all normalised by the batch's number of positives.
+   */
+  public Losses loss(Outputs out, List<GtInstances> gts, List<ImageMeta> metas) {
+    HeadTraining t = requireTraining();
+    List<ImageTargets> targets = targets(out, gts, metas);
+    double avgFactor = targets.stream().mapToInt(ImageTargets::avgFactor).sum();
+    Backend b = out.clsScores().get(0).backend();
+    List<Tensor> lossCls = new ArrayList<>();
+    List<Tensor> lossBbox = new ArrayList<>();
+    int start = 0;
+    int na = anchors.numBaseAnchors();
+    for (int l = 0; l < out.clsScores().size(); l++) {
+      Tensor cls = out.clsScores().get(l);
+      Tensor reg = out.bboxPreds().get(l);
+      int nb = cls.dim(0);
+      int hw = cls.dim(2) * cls.dim(3);
+      LevelTargets lt = LevelTargets.of(targets, start, na, hw);
+      start += hw * na;
+      try (TensorScope scope = TensorScope.open()) {
+        // The network's own layout, [B * A, C, H * W], with the targets rearranged to match.
+        Tensor logits = cls.reshape(nb * na, numClasses, hw);
+        Tensor deltas = reg.reshape(nb, na, 4, hw);
+        lossCls.add(
+            scope.handOut(
+                t.lossCls()
+                    .forward(
+                        logits,
+                        b.fromLongs(lt.labels(), nb * na, hw),
+                        b.fromFloats(lt.labelWeights(), nb * na, hw),
+                        avgFactor)));
+        lossBbox.add(
+            scope.handOut(
+                t.lossBbox()
+                    .forward(
+                        deltas,
+                        b.fromFloats(lt.bboxTargets(), nb, na, 4, hw),
+                        b.fromFloats(lt.bboxWeights(), nb, na, 4, hw),
+                        avgFactor)));
+      }
+    }
+    return new Losses(lossCls, lossBbox);
   }
 
   /** Class logits and box deltas of each level. */

@@ -4,11 +4,20 @@ import dev.detkit.api.registry.BuildContext;
 import dev.detkit.api.registry.ComponentKind;
 import dev.detkit.api.registry.ComponentSpec;
 import dev.detkit.api.registry.DetkitModule;
+import dev.detkit.heads.assign.Assigner;
+import dev.detkit.heads.assign.MaxIoUAssigner;
+import dev.detkit.heads.assign.PseudoSampler;
+import dev.detkit.heads.assign.Sampler;
+import dev.detkit.heads.losses.ClassificationLoss;
+import dev.detkit.heads.losses.FocalLoss;
+import dev.detkit.heads.losses.L1Loss;
+import dev.detkit.heads.losses.RegressionLoss;
 
-/** Registers anchor generators, box coders and the RetinaNet heads. */
+/** Registers anchor generators, box coders, assigners, samplers, losses and the RetinaNet heads. */
 public final class HeadsModule extends DetkitModule {
   @Override
   protected void configureComponents() {
+    registerTrainingParts();
     register(
         ComponentSpec.of(
             ComponentKind.PRIOR_GENERATOR,
@@ -31,7 +40,8 @@ public final class HeadsModule extends DetkitModule {
             "RetinaHead",
             RetinaHeadArgs.class,
             AnchorHead.class,
-            (a, ctx) -> new RetinaHead(a, ctx.backend(), anchors(a, ctx), coder(a, ctx)),
+            (a, ctx) ->
+                new RetinaHead(a, ctx.backend(), anchors(a, ctx), coder(a, ctx), training(a, ctx)),
             "RetinaNet head: conv towers shared by all levels"));
     register(
         ComponentSpec.of(
@@ -39,8 +49,60 @@ public final class HeadsModule extends DetkitModule {
             "RetinaSepBNHead",
             RetinaHeadArgs.class,
             AnchorHead.class,
-            (a, ctx) -> new RetinaSepBNHead(a, ctx.backend(), anchors(a, ctx), coder(a, ctx)),
+            (a, ctx) ->
+                new RetinaSepBNHead(
+                    a, ctx.backend(), anchors(a, ctx), coder(a, ctx), training(a, ctx)),
             "RetinaNet head with conv weights shared across levels and BN per level"));
+  }
+
+  private void registerTrainingParts() {
+    register(
+        ComponentSpec.of(
+            ComponentKind.ASSIGNER,
+            "MaxIoUAssigner",
+            MaxIoUAssigner.Args.class,
+            MaxIoUAssigner.class,
+            (a, ctx) -> new MaxIoUAssigner(a),
+            "positives by IoU threshold, plus each gt's best priors (low-quality matches)"));
+    register(
+        ComponentSpec.of(
+            ComponentKind.SAMPLER,
+            "PseudoSampler",
+            PseudoSampler.Args.class,
+            PseudoSampler.class,
+            (a, ctx) -> new PseudoSampler(),
+            "all positives and negatives (for focal loss)"));
+    register(
+        ComponentSpec.of(
+            ComponentKind.LOSS,
+            "FocalLoss",
+            FocalLoss.Args.class,
+            FocalLoss.class,
+            (a, ctx) -> new FocalLoss(a),
+            "sigmoid focal loss over one-hot labels"));
+    register(
+        ComponentSpec.of(
+            ComponentKind.LOSS,
+            "L1Loss",
+            L1Loss.Args.class,
+            L1Loss.class,
+            (a, ctx) -> new L1Loss(a),
+            "absolute error, weighted and averaged"));
+  }
+
+  private static HeadTraining training(RetinaHeadArgs a, BuildContext ctx) {
+    ClassificationLoss cls = ctx.build(a.lossCls(), ClassificationLoss.class);
+    RegressionLoss reg = ctx.build(a.lossBbox(), RegressionLoss.class);
+    TrainCfg t = a.trainCfg();
+    if (t == null) {
+      return new HeadTraining(cls, reg, null, null, null);
+    }
+    return new HeadTraining(
+        cls,
+        reg,
+        ctx.build(t.assigner(), Assigner.class),
+        ctx.build(t.sampler(), Sampler.class),
+        t);
   }
 
   private static AnchorGenerator anchors(RetinaHeadArgs a, BuildContext ctx) {

@@ -23,8 +23,12 @@ public final class RetinaHead extends AnchorHead {
   private final Conv2d retinaReg;
 
   public RetinaHead(
-      RetinaHeadArgs a, Backend b, AnchorGenerator anchors, DeltaXYWHBBoxCoder coder) {
-    super(a.numClasses(), anchors, coder, a.testCfg());
+      RetinaHeadArgs a,
+      Backend b,
+      AnchorGenerator anchors,
+      DeltaXYWHBBoxCoder coder,
+      HeadTraining training) {
+    super(a.numClasses(), anchors, coder, a.testCfg(), training);
     Random rnd = new Random(0);
     var sym = Conv2d.PaddingMode.SYMMETRIC;
     clsConvs = register("cls_convs", new Sequential());

@@ -7,8 +7,8 @@ import dev.detkit.api.registry.Default;
 import dev.detkit.api.registry.Kind;
 
 /**
- * Arguments of RetinaHead and RetinaSepBNHead (mmdet's, with AnchorHead's). Losses are kept as
- * written until training builds them; {@code train_cfg}/{@code test_cfg} come from the detector.
+ * Arguments of RetinaHead and RetinaSepBNHead (mmdet's, with AnchorHead's); {@code
+ * train_cfg}/{@code test_cfg} come from the detector.
  */
 public record RetinaHeadArgs(
     int numClasses,
@@ -28,10 +28,11 @@ public record RetinaHeadArgs(
             "{type: DeltaXYWHBBoxCoder, clip_border: true, target_means: [0.0, 0.0, 0.0, 0.0], target_stds: [1.0, 1.0, 1.0, 1.0]}")
         ComponentConfig bboxCoder,
     @Default("false") boolean regDecodedBbox,
-    @Default("{type: FocalLoss, use_sigmoid: true, gamma: 2.0, alpha: 0.25, loss_weight: 1.0}")
-        Object lossCls,
-    @Default("{type: L1Loss, loss_weight: 1.0}") Object lossBbox,
-    @Default("null") Object trainCfg,
+    @Kind(ComponentKind.LOSS)
+        @Default("{type: FocalLoss, use_sigmoid: true, gamma: 2.0, alpha: 0.25, loss_weight: 1.0}")
+        ComponentConfig lossCls,
+    @Kind(ComponentKind.LOSS) @Default("{type: L1Loss, loss_weight: 1.0}") ComponentConfig lossBbox,
+    @Default("null") TrainCfg trainCfg,
     @Default("null") TestCfg testCfg,
     @Default("null") Object initCfg) {
   public RetinaHeadArgs {

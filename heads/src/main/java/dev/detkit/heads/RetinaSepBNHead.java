@@ -26,8 +26,12 @@ public final class RetinaSepBNHead extends AnchorHead {
   private final Conv2d retinaReg;
 
   public RetinaSepBNHead(
-      RetinaHeadArgs a, Backend b, AnchorGenerator anchors, DeltaXYWHBBoxCoder coder) {
-    super(a.numClasses(), anchors, coder, a.testCfg());
+      RetinaHeadArgs a,
+      Backend b,
+      AnchorGenerator anchors,
+      DeltaXYWHBBoxCoder coder,
+      HeadTraining training) {
+    super(a.numClasses(), anchors, coder, a.testCfg(), training);
     if (a.numIns() == null || a.numIns() < 1) {
       throw new IllegalArgumentException("RetinaSepBNHead needs num_ins (the number of levels)");
     }

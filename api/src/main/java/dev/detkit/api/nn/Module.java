@@ -100,6 +100,38 @@ public abstract class Module implements AutoCloseable {
     return out;
   }
 
+  /**
+   * The learnable, not frozen parameters, each once under its first name (tied weights appear once,
+   * as mmengine's {@code bypass_duplicate} sees them), in state-dict order.
+   */
+  public final Map<String, Parameter> trainableParameters() {
+    Map<String, Parameter> out = new LinkedHashMap<>();
+    Set<Parameter> seen = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
+    namedParameters()
+        .forEach(
+            (k, p) -> {
+              if (p.isTrainable() && seen.add(p)) {
+                out.put(k, p);
+              }
+            });
+    return out;
+  }
+
+  /**
+   * Marks every trainable parameter as needing a gradient (and every frozen one as not), so that a
+   * backward pass fills their {@code grad()}; needs a backend with autograd.
+   */
+  public final void requireGradients() {
+    Set<Parameter> trainable = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
+    trainable.addAll(trainableParameters().values());
+    Set<Parameter> seen = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
+    for (Parameter p : namedParameters().values()) {
+      if (!p.isBuffer() && seen.add(p)) {
+        p.get().requiresGrad(trainable.contains(p));
+      }
+    }
+  }
+
   /** Number of distinct learnable parameter elements (tied weights counted once). */
   public final long parameterCount() {
     long n = 0;

@@ -223,6 +223,45 @@ public final class Ref {
     return new Ref(r, n, o, oh, ow);
   }
 
+  /**
+   * d(sum(conv2d(x, w) * g))/dx for a dense stride-1 convolution with symmetric zero padding {@code
+   * pad}: the input gradient, a transposed convolution of {@code g}.
+   */
+  public static Ref conv2dInputGrad(Ref g, Ref w, int[] xShape, int pad) {
+    int n = xShape[0];
+    int c = xShape[1];
+    int h = xShape[2];
+    int wd = xShape[3];
+    int o = w.shape[0];
+    int kh = w.shape[2];
+    int kw = w.shape[3];
+    int oh = g.shape[2];
+    int ow = g.shape[3];
+    double[] r = new double[size(xShape)];
+    for (int ni = 0; ni < n; ni++) {
+      for (int oi = 0; oi < o; oi++) {
+        for (int y = 0; y < oh; y++) {
+          for (int xx = 0; xx < ow; xx++) {
+            double gv = g.v[((ni * o + oi) * oh + y) * ow + xx];
+            for (int ci = 0; ci < c; ci++) {
+              for (int i = 0; i < kh; i++) {
+                int iy = y + i - pad;
+                for (int j = 0; j < kw; j++) {
+                  int ix = xx + j - pad;
+                  if (iy >= 0 && iy < h && ix >= 0 && ix < wd) {
+                    r[((ni * c + ci) * h + iy) * wd + ix] +=
+                        gv * w.v[((oi * c + ci) * kh + i) * kw + j];
+                  }
+                }
+              }
+            }
+          }
+        }
+      }
+    }
+    return new Ref(r, xShape);
+  }
+
   /** d(sum(conv2d(x, w)))/dw for a stride/padding/dilation/groups geometry. */
   public static Ref conv2dWeightGradOfSum(
       Ref x, int[] wShape, int sh, int sw, int[] pad, int dh, int dw, int groups) {

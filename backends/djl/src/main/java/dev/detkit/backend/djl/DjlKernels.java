@@ -450,20 +450,59 @@ final class DjlKernels implements Kernels {
       input = padded;
       p = Padding2d.NONE;
     }
+    PtNDArray weight = a(w);
+    PtNDArray bias = b == null ? null : a(b);
+    int cout = (int) weight.getShape().get(0);
+    int extra = needsGradWorkaround(weight, o) ? (16 - cout % 16) % 16 : 0;
+    PtNDArray paddedWeight = null;
+    PtNDArray paddedBias = null;
+    PtNDArray wide = null;
     try {
-      return JniUtils.convolution(
-          input,
-          a(w),
-          b == null ? null : a(b),
-          new ai.djl.ndarray.types.Shape(o.strideH(), o.strideW()),
-          new ai.djl.ndarray.types.Shape(p.top(), p.left()),
-          new ai.djl.ndarray.types.Shape(o.dilationH(), o.dilationW()),
-          o.groups());
+      if (extra > 0) {
+        paddedWeight = JniUtils.pad(weight, new long[] {0, 0, 0, 0, 0, 0, 0, extra}, 0);
+        weight = paddedWeight;
+        if (bias != null) {
+          paddedBias = JniUtils.pad(bias, new long[] {0, extra}, 0);
+          bias = paddedBias;
+        }
+      }
+      PtNDArray out =
+          JniUtils.convolution(
+              input,
+              weight,
+              bias,
+              new ai.djl.ndarray.types.Shape(o.strideH(), o.strideW()),
+              new ai.djl.ndarray.types.Shape(p.top(), p.left()),
+              new ai.djl.ndarray.types.Shape(o.dilationH(), o.dilationW()),
+              o.groups());
+      if (extra == 0) {
+        return out;
+      }
+      wide = out;
+      return JniUtils.slice(wide, 1, 0, cout, 1);
     } finally {
-      if (padded != null) {
-        padded.close();
+      for (PtNDArray t : new PtNDArray[] {padded, paddedWeight, paddedBias, wide}) {
+        if (t != null) {
+          t.close();
+        }
       }
     }
+  }
+
+  /**
+   * libtorch 2.7.1's CPU convolution returns wrong input gradients (10-35% off) for dense stride-1
+   * convolutions with a kernel larger than 1x1 whose output channels are not a multiple of 16, at
+   * feature maps of about 16x16 and up (measured on this AVX-512 CPU; PyTorch 2.14 is correct).
+   * While gradients are recorded, such a convolution runs with zero output channels appended up to
+   * the next multiple of 16 and the extra outputs sliced off: the same values, correct gradients.
+   */
+  private static boolean needsGradWorkaround(PtNDArray weight, Conv2dOptions o) {
+    return JniUtils.isGradMode()
+        && o.groups() == 1
+        && o.strideH() == 1
+        && o.strideW() == 1
+        && weight.getShape().get(0) % 16 != 0
+        && weight.getShape().get(2) * weight.getShape().get(3) > 1;
   }
 
   @Override

@@ -1,0 +1,34 @@
+package dev.detkit.heads.losses;
+
+import dev.detkit.api.registry.Default;
+import dev.detkit.api.tensor.Tensor;
+
+/**
+ * mmdet's {@code L1Loss}: {@code |pred - target|}, weighted, reduced, times {@code loss_weight}.
+ */
+public final class L1Loss implements RegressionLoss {
+
+  /** mmdet's arguments. */
+  public record Args(@Default("mean") String reduction, @Default("1.0") double lossWeight) {
+    public Args {
+      WeightedReduction.checkReduction(reduction);
+    }
+  }
+
+  private final Args args;
+
+  public L1Loss(Args args) {
+    this.args = args;
+  }
+
+  @Override
+  public Tensor forward(Tensor pred, Tensor target, Tensor weight, Double avgFactor) {
+    if (!java.util.Arrays.equals(pred.shape().dims(), target.shape().dims())) {
+      throw new IllegalArgumentException(
+          "L1Loss: pred " + pred.shape() + " and target " + target.shape() + " differ");
+    }
+    Tensor loss = pred.sub(target).abs();
+    return WeightedReduction.reduce(loss, weight, args.reduction(), avgFactor)
+        .mul(args.lossWeight());
+  }
+}
