@@ -9,6 +9,11 @@ loads into it; `--check FIXTURE_DIR` verifies it against mmdetection's own outpu
 
 Phases as `./detkit benchmark --shape`: forward (backbone+neck+head) and end to end (preprocess of a
 synthetic uint8 image + forward); post-processing is not reimplemented here.
+
+`--train --batch 2` times training iterations instead (train-mode BN, forward, mmdet's CPU focal loss and
+L1 loss against fixed random targets with about 100 positives per image, backward, SGD with momentum and
+weight decay), to compare with the `time` that `./detkit train` logs for the seed config. The anchor
+assignment itself is not reimplemented (detkit's time includes its MaxIoUAssigner on the host).
 """
 import argparse, json, math, os, resource, time
 import torch
@@ -198,6 +203,45 @@ def check(fixture):
     assert err < 1e-4, err
 
 
+def train_step_times(args):
+    torch.manual_seed(0)
+    model = RetinaNet(args.arch).train()
+    opt = torch.optim.SGD(model.parameters(), lr=0.01, momentum=0.9, weight_decay=1e-4)
+    n, s = args.batch, args.size
+    x = torch.randn(n, 3, s, s)
+    g = torch.Generator().manual_seed(1)
+    with torch.no_grad():
+        cls, reg = model(x)
+    targets = []
+    for c, r in zip(cls, reg):
+        t = torch.zeros_like(c)
+        cells = sum(q.shape[2] * q.shape[3] for q in cls)
+        mask = torch.rand(c.shape[0], 9, 1, c.shape[2], c.shape[3], generator=g) < 100.0 / (9 * cells)
+        label = torch.randint(0, 80, mask.shape, generator=g)
+        t = (torch.arange(80).view(1, 1, 80, 1, 1) == label).float() * mask
+        targets.append((t.view_as(c), torch.randn(r.shape, generator=g) * 0.5, mask.float().expand(-1, -1, 4, -1, -1).reshape(r.shape)))
+    times = []
+    for i in range(args.warmup + args.iters):
+        t0 = time.perf_counter()
+        cls, reg = model(x)
+        loss = 0
+        for c, r, (t, rt, rw) in zip(cls, reg, targets):
+            p = c.sigmoid()
+            pt = (1 - p) * t + p * (1 - t)
+            w = (0.25 * t + 0.75 * (1 - t)) * pt.pow(2)
+            loss = loss + (F.binary_cross_entropy_with_logits(c, t, reduction='none') * w).sum() / 100
+            loss = loss + ((r - rt).abs() * rw).sum() / 100
+        opt.zero_grad()
+        loss.backward()
+        opt.step()
+        if i >= args.warmup:
+            times.append(time.perf_counter() - t0)
+        print('iteration %d: %.2f s' % (i, time.perf_counter() - t0), flush=True)
+    return {'torch': torch.__version__, 'arch': args.arch, 'size': s, 'batch': n, 'threads': args.threads,
+            'train_iter_s': sum(times) / len(times),
+            'rss_peak_mb': resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument('--arch', default='b3')
@@ -206,8 +250,13 @@ def main():
     ap.add_argument('--warmup', type=int, default=2)
     ap.add_argument('--iters', type=int, default=5)
     ap.add_argument('--check', metavar='FIXTURE_DIR')
+    ap.add_argument('--train', action='store_true', help='time training iterations instead of inference')
+    ap.add_argument('--batch', type=int, default=2)
     args = ap.parse_args()
     torch.set_num_threads(args.threads)
+    if args.train:
+        print(json.dumps(train_step_times(args), indent=2))
+        return
     if args.check:
         check(args.check)
     model = RetinaNet(args.arch).eval()

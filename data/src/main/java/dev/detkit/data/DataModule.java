@@ -27,6 +27,30 @@ public final class DataModule extends DetkitModule {
     register(
         ComponentSpec.of(
             ComponentKind.TRANSFORM,
+            "RandomResize",
+            RandomResize.Args.class,
+            Transform.class,
+            (a, c) -> new RandomResize(a),
+            "resize to a randomly scaled or chosen scale (ratio_range)"));
+    register(
+        ComponentSpec.of(
+            ComponentKind.TRANSFORM,
+            "RandomCrop",
+            RandomCrop.Args.class,
+            Transform.class,
+            (a, c) -> new RandomCrop(a),
+            "crop a random window; boxes outside are dropped, empty crops retried"));
+    register(
+        ComponentSpec.of(
+            ComponentKind.TRANSFORM,
+            "RandomFlip",
+            RandomFlip.Args.class,
+            Transform.class,
+            (a, c) -> new RandomFlip(a),
+            "horizontal flip with probability prob"));
+    register(
+        ComponentSpec.of(
+            ComponentKind.TRANSFORM,
             "Pad",
             Pad.Args.class,
             Transform.class,

@@ -3,9 +3,9 @@ package dev.detkit.data;
 import dev.detkit.api.registry.Default;
 
 /**
- * mmdet's {@code LoadAnnotations}: the dataset puts ground-truth boxes into the results before the
- * pipeline runs; at inference on bare images there are none and this step does nothing (as mmdet's
- * inferencer drops it).
+ * mmdet's {@code LoadAnnotations}: copies the dataset's boxes ({@code [x1, y1, x2, y2]}), labels
+ * and crowd flags (mmdet's {@code ignore_flag}) into the results; at inference on bare images there
+ * are none and this step does nothing (as mmdet's inferencer drops it).
  */
 public final class LoadAnnotations implements Transform {
 
@@ -30,6 +30,11 @@ public final class LoadAnnotations implements Transform {
 
   @Override
   public Results apply(Results r) {
+    if (r.annotations != null) {
+      r.gtBboxes = r.annotations.boxes().clone();
+      r.gtLabels = r.annotations.labels().clone();
+      r.gtIgnore = r.annotations.crowd().clone();
+    }
     return r;
   }
 }

@@ -37,9 +37,27 @@ public final class Pipeline {
 
   /** Runs the transforms on one image file and packs the result. */
   public DetSample load(String imagePath, long imgId) {
-    Results r = new Results(imagePath, imgId);
+    return run(new Results(imagePath, imgId));
+  }
+
+  /**
+   * Runs the transforms on a dataset image with its annotations, random transforms drawing from
+   * {@code rng}; null when a transform rejects the draw (mmdet's {@code None}: fetch another).
+   */
+  public DetSample load(CocoDataset.Item item, java.util.Random rng) {
+    Results r = new Results(item.path(), item.imgId());
+    r.annotations = item;
+    r.rng = rng;
+    return run(r);
+  }
+
+  /** The packed sample, or null when a transform rejected the image (an empty random crop). */
+  private DetSample run(Results r) {
     for (Transform t : steps) {
       r = t.apply(r);
+      if (r == null) {
+        return null;
+      }
     }
     if (r.img == null) {
       throw new IllegalStateException(

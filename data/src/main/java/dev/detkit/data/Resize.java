@@ -56,9 +56,15 @@ public final class Resize implements Transform {
 
   @Override
   public Results apply(Results r) {
+    resize(r, args.scale(), args.keepRatio(), args.clipObjectBorder());
+    return r;
+  }
+
+  /** Resizes the image to {@code scale} ([w, h]) and scales (and optionally clips) its boxes. */
+  static void resize(Results r, List<Integer> scale, boolean keepRatio, boolean clipBorder) {
     int h = r.img.rows();
     int w = r.img.cols();
-    int[] size = outputSize(w, h, args.scale(), args.keepRatio());
+    int[] size = outputSize(w, h, scale, keepRatio);
     Mat out = new Mat();
     Imgproc.resize(r.img, out, new Size(size[0], size[1]), 0, 0, Imgproc.INTER_LINEAR);
     double ws = (double) size[0] / w;
@@ -66,19 +72,18 @@ public final class Resize implements Transform {
     r.img = out;
     r.imgShape = new int[] {size[1], size[0]};
     r.scaleFactor = new double[] {ws, hs};
-    r.keepRatio = args.keepRatio();
+    r.keepRatio = keepRatio;
     if (r.gtBboxes != null) {
       for (int i = 0; i < r.gtBboxes.length; i += 4) {
-        r.gtBboxes[i] = clip((float) (r.gtBboxes[i] * ws), size[0]);
-        r.gtBboxes[i + 1] = clip((float) (r.gtBboxes[i + 1] * hs), size[1]);
-        r.gtBboxes[i + 2] = clip((float) (r.gtBboxes[i + 2] * ws), size[0]);
-        r.gtBboxes[i + 3] = clip((float) (r.gtBboxes[i + 3] * hs), size[1]);
+        r.gtBboxes[i] = clip((float) (r.gtBboxes[i] * ws), size[0], clipBorder);
+        r.gtBboxes[i + 1] = clip((float) (r.gtBboxes[i + 1] * hs), size[1], clipBorder);
+        r.gtBboxes[i + 2] = clip((float) (r.gtBboxes[i + 2] * ws), size[0], clipBorder);
+        r.gtBboxes[i + 3] = clip((float) (r.gtBboxes[i + 3] * hs), size[1], clipBorder);
       }
     }
-    return r;
   }
 
-  private float clip(float v, int max) {
-    return args.clipObjectBorder() ? Math.max(0f, Math.min(v, max)) : v;
+  private static float clip(float v, int max, boolean clip) {
+    return clip ? Math.max(0f, Math.min(v, max)) : v;
   }
 }

@@ -25,6 +25,18 @@ public final class Results {
   public int[] gtLabels;
   public boolean[] gtIgnore;
 
+  /** The dataset's annotations of this image, which LoadAnnotations turns into the gt keys. */
+  public CocoDataset.Item annotations;
+
+  /** Horizontal flip applied (mmdet's {@code flip}). */
+  public boolean flip;
+
+  /**
+   * Randomness for this image's random transforms: seeded per (seed, epoch, index) by the training
+   * loader, so runs and resumed runs draw the same augmentations.
+   */
+  public java.util.Random rng = new java.util.Random(0);
+
   public Results(String imgPath, long imgId) {
     this.imgPath = imgPath;
     this.imgId = imgId;

@@ -130,7 +130,9 @@ public final class RetinaNet extends Module implements Detector {
       }
       gts.add(s.gt());
     }
-    return head.loss(forward(batch.inputs()), gts, batch.metas());
+    // Always NCHW: libtorch 2.7.1's train-mode batch norm gives wrong results on channels-last
+    // inputs (measured on the parity fixture), so detkit.layout applies to inference only.
+    return head.loss(head.forward(extractFeat(batch.inputs())), gts, batch.metas());
   }
 
   @Override

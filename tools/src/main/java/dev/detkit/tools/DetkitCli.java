@@ -31,6 +31,8 @@ import picocli.CommandLine.Option;
       EvalCommand.class,
       TestCommand.class,
       SuiteCommand.class,
+      TrainCommand.class,
+      QuickstartCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class DetkitCli {

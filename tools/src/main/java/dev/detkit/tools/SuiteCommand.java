@@ -3,6 +3,7 @@ package dev.detkit.tools;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParseException;
 import com.google.gson.JsonParser;
+import dev.detkit.engine.Progress;
 import dev.detkit.tools.suite.SuiteCell;
 import dev.detkit.tools.suite.SuitePlots;
 import dev.detkit.tools.suite.SuiteReport;

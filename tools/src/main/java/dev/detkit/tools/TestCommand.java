@@ -14,14 +14,15 @@ import dev.detkit.data.CocoDataset;
 import dev.detkit.data.DataLoader;
 import dev.detkit.data.DetectionPainter;
 import dev.detkit.data.Pipeline;
+import dev.detkit.engine.Progress;
 import dev.detkit.evaluation.CocoEval;
 import dev.detkit.evaluation.CocoMetricResult;
+import dev.detkit.evaluation.CocoResults;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -127,29 +128,15 @@ final class TestCommand implements Callable<Integer> {
     return 0;
   }
 
-  /** mmdet's results2json: bbox as [x1, y1, x2 - x1, y2 - y1] in float64 of the float32 values. */
+  /**
+   * mmdet's results2json (see {@link CocoResults#add}); a label without category is a user error.
+   */
   static void addResults(
       List<Map<String, Object>> out, long imgId, Detections d, List<Long> catIds) {
-    float[] bx = d.boxes();
-    for (int i = 0; i < d.size(); i++) {
-      double x1 = bx[4 * i];
-      double y1 = bx[4 * i + 1];
-      Map<String, Object> r = new LinkedHashMap<>();
-      r.put("image_id", imgId);
-      r.put(
-          "bbox", new double[] {x1, y1, (double) bx[4 * i + 2] - x1, (double) bx[4 * i + 3] - y1});
-      r.put("score", (double) d.scores()[i]);
-      int label = d.labels()[i];
-      if (label >= catIds.size()) {
-        throw new UserError(
-            "the model predicts label "
-                + label
-                + " but the dataset maps only "
-                + catIds.size()
-                + " categories (set test_dataloader.dataset.metainfo.classes or the head's num_classes)");
-      }
-      r.put("category_id", catIds.get(label));
-      out.add(r);
+    try {
+      CocoResults.add(out, imgId, d, catIds);
+    } catch (IllegalArgumentException e) {
+      throw new UserError(e.getMessage());
     }
   }
 

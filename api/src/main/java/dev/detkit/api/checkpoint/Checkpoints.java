@@ -16,6 +16,16 @@ import java.util.Map;
 public final class Checkpoints {
   private Checkpoints() {}
 
+  /**
+   * Metadata key marking a training checkpoint (detkit's runner): the model's weights at the top
+   * level, the optimizer's state under {@link #OPTIMIZER_PREFIX} (dropped when loading a model),
+   * and this key's JSON value holding the loop state (epoch, iteration, scheduler, seed).
+   */
+  public static final String TRAIN_STATE_KEY = "detkit_train_state";
+
+  /** Key prefix of optimizer state in a training checkpoint. */
+  public static final String OPTIMIZER_PREFIX = "optimizer.";
+
   /** The state dict of a checkpoint file, keys in file order. */
   public static Map<String, TensorData> load(Path file) {
     if (!Files.isRegularFile(file)) {
@@ -32,7 +42,11 @@ public final class Checkpoints {
       return stateDict(PthReader.read(file), file);
     }
     if (Safetensors.looksLike(ByteBuffer.wrap(head, 0, n))) {
-      return stripModulePrefix(Safetensors.read(file));
+      Map<String, TensorData> all = stripModulePrefix(Safetensors.read(file));
+      if (Safetensors.metadata(file).containsKey(TRAIN_STATE_KEY)) {
+        all.keySet().removeIf(k -> k.startsWith(OPTIMIZER_PREFIX));
+      }
+      return all;
     }
     if (n >= 2 && (head[0] & 0xff) == 0x80) {
       throw new CheckpointException(

@@ -39,6 +39,34 @@ public final class Safetensors {
     return n > 1 && n < MAX_HEADER && head.get(8) == '{';
   }
 
+  /** The header's {@code __metadata__} strings (empty when there are none). */
+  public static Map<String, String> metadata(Path file) {
+    try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+      ByteBuffer len = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN);
+      ch.read(len, 0);
+      long headerLen = len.getLong(0);
+      if (headerLen <= 0 || headerLen > MAX_HEADER || 8 + headerLen > ch.size()) {
+        throw new CheckpointException(file + ": not a safetensors file or truncated");
+      }
+      ByteBuffer hb = ByteBuffer.allocate((int) headerLen);
+      ch.read(hb, 8);
+      JsonObject header =
+          JsonParser.parseString(new String(hb.array(), StandardCharsets.UTF_8)).getAsJsonObject();
+      Map<String, String> out = new LinkedHashMap<>();
+      if (header.has("__metadata__")) {
+        header
+            .getAsJsonObject("__metadata__")
+            .entrySet()
+            .forEach(e -> out.put(e.getKey(), e.getValue().getAsString()));
+      }
+      return out;
+    } catch (IOException e) {
+      throw new CheckpointException(file + ": cannot read: " + e.getMessage(), e);
+    } catch (JsonParseException | IllegalStateException e) {
+      throw new CheckpointException(file + ": malformed safetensors header: " + e.getMessage(), e);
+    }
+  }
+
   /** Reads every tensor, in header order. */
   public static Map<String, TensorData> read(Path file) {
     ByteBuffer buf;

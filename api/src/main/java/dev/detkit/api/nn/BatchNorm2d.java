@@ -82,6 +82,8 @@ public final class BatchNorm2d extends Layer {
             cfg.eps());
     if (train) {
       numBatchesTracked.get().addInPlace(1);
+      runningMean.markModified();
+      runningVar.markModified();
     }
     FlopCounter.record(this, "batch_norm", 2 * x.size());
     return y;

@@ -41,7 +41,15 @@ public final class Parameter implements AutoCloseable {
     }
   }
 
-  /** Increases whenever the tensor is replaced (derived caches compare it). */
+  /**
+   * Records an in-place change of the tensor (an optimizer step, a running-statistics update), so
+   * that caches derived from it (the eval-mode BN folding) are rebuilt.
+   */
+  public void markModified() {
+    version++;
+  }
+
+  /** Increases whenever the tensor is replaced or modified in place (derived caches compare it). */
   public long version() {
     return version;
   }

@@ -1,4 +1,4 @@
-package dev.detkit.tools.bench;
+package dev.detkit.engine;
 
 import java.io.IOException;
 import java.lang.management.BufferPoolMXBean;
@@ -17,7 +17,8 @@ import java.util.Map;
 public final class MemoryProbe {
   private MemoryProbe() {}
 
-  static long procStatusKb(String key) {
+  /** A {@code /proc/self/status} field in kB ({@code VmHWM}, {@code VmRSS}), or -1. */
+  public static long procStatusKb(String key) {
     try {
       for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
         if (line.startsWith(key + ":")) {
@@ -31,7 +32,7 @@ public final class MemoryProbe {
   }
 
   /** Peak heap use summed over heap pools, in bytes. */
-  static long heapPeak() {
+  public static long heapPeak() {
     long peak = 0;
     for (MemoryPoolMXBean p : ManagementFactory.getMemoryPoolMXBeans()) {
       if (p.getType() == MemoryType.HEAP && p.getPeakUsage() != null) {

@@ -1,0 +1,121 @@
+package dev.detkit.engine.hooks;
+
+import dev.detkit.api.registry.Default;
+import dev.detkit.engine.IterRecord;
+import dev.detkit.engine.Runner;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.Map;
+
+/**
+ * mmengine's {@code CheckpointHook}: saves {@code epoch_N.safetensors} every {@code interval}
+ * epochs (or {@code iter_N} every {@code interval} iterations when not {@code by_epoch}) and at the
+ * end, keeps the newest {@code max_keep_ckpts}, and with {@code save_best} (a metric name or {@code
+ * auto} = the first metric) keeps {@code best_<metric>_epoch_N.safetensors} by {@code rule}
+ * (greater by default). {@code WORK_DIR/last_checkpoint} names the newest one, for resume.
+ */
+public final class CheckpointHook implements Hook {
+
+  /** mmengine's arguments. */
+  public record Args(
+      @Default("1") int interval,
+      @Default("true") boolean byEpoch,
+      @Default("-1") int maxKeepCkpts,
+      @Default("null") String saveBest,
+      @Default("null") String rule,
+      @Default("true") boolean saveLast,
+      @Default("true") boolean saveOptimizer,
+      @Default("true") boolean saveParamScheduler,
+      @Default("null") Object outDir) {
+    public Args {
+      if (interval < 1) {
+        throw new IllegalArgumentException("interval must be at least 1");
+      }
+      if (rule != null && !rule.equals("greater") && !rule.equals("less")) {
+        throw new IllegalArgumentException("rule must be greater or less, got " + rule);
+      }
+    }
+  }
+
+  private final Args args;
+  private final Deque<Path> kept = new ArrayDeque<>();
+  private Path best;
+  private double bestScore = Double.NaN;
+
+  public CheckpointHook(Args args) {
+    this.args = args;
+  }
+
+  @Override
+  public int priority() {
+    return 70;
+  }
+
+  @Override
+  public void afterTrainIter(Runner runner, IterRecord record) {
+    boolean last = runner.iter() == runner.maxIters();
+    if (!args.byEpoch() && (runner.iter() % args.interval() == 0 || (last && args.saveLast()))) {
+      save(runner, "iter_" + runner.iter());
+    }
+  }
+
+  @Override
+  public void afterTrainEpoch(Runner runner) {
+    boolean last = runner.epoch() == runner.maxEpochs();
+    if (args.byEpoch() && (runner.epoch() % args.interval() == 0 || (last && args.saveLast()))) {
+      save(runner, "epoch_" + runner.epoch());
+    }
+  }
+
+  private void save(Runner runner, String name) {
+    Path file = runner.workDir().resolve(name + ".safetensors");
+    runner.saveCheckpoint(file);
+    kept.remove(file);
+    kept.addLast(file);
+    while (args.maxKeepCkpts() > 0 && kept.size() > args.maxKeepCkpts()) {
+      delete(kept.removeFirst());
+    }
+  }
+
+  @Override
+  public void afterVal(Runner runner, Map<String, Double> metrics) {
+    if (args.saveBest() == null || metrics.isEmpty()) {
+      return;
+    }
+    String key =
+        args.saveBest().equals("auto") ? metrics.keySet().iterator().next() : args.saveBest();
+    key = key.startsWith("coco/") ? key.substring("coco/".length()) : key;
+    Double score = metrics.get(key);
+    if (score == null) {
+      throw new IllegalArgumentException(
+          "save_best '" + args.saveBest() + "' is not a validation metric " + metrics.keySet());
+    }
+    boolean less = "less".equals(args.rule());
+    if (Double.isNaN(bestScore) || (less ? score < bestScore : score > bestScore)) {
+      if (best != null) {
+        delete(best);
+      }
+      bestScore = score;
+      best =
+          runner
+              .workDir()
+              .resolve("best_coco_" + key + "_epoch_" + runner.epoch() + ".safetensors");
+      runner.saveCheckpoint(best);
+      runner
+          .out()
+          .println("The best checkpoint with " + score + " " + key + " is saved to " + best);
+    }
+  }
+
+  private static void delete(Path p) {
+    try {
+      Files.deleteIfExists(p);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot remove old checkpoint " + p, e);
+    }
+  }
+}

@@ -1,0 +1,35 @@
+package dev.detkit.engine.hooks;
+
+import dev.detkit.api.structures.DetSample;
+import dev.detkit.api.structures.Detections;
+import dev.detkit.engine.IterRecord;
+import dev.detkit.engine.Runner;
+import java.util.Map;
+
+/**
+ * A training-loop hook (mmengine's {@code Hook}): called at the loop's points in priority order
+ * (lower first; mmengine's NORMAL is 50).
+ */
+public interface Hook {
+
+  /** mmengine's priority; hooks run in ascending order. */
+  default int priority() {
+    return 50;
+  }
+
+  default void beforeTrain(Runner runner) {}
+
+  default void beforeTrainEpoch(Runner runner) {}
+
+  default void beforeTrainIter(Runner runner) {}
+
+  default void afterTrainIter(Runner runner, IterRecord record) {}
+
+  default void afterTrainEpoch(Runner runner) {}
+
+  default void afterValIter(Runner runner, DetSample sample, Detections detections) {}
+
+  default void afterVal(Runner runner, Map<String, Double> metrics) {}
+
+  default void afterTrain(Runner runner) {}
+}

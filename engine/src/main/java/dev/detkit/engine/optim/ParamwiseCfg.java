@@ -1,0 +1,100 @@
+package dev.detkit.engine.optim;
+
+import dev.detkit.api.nn.BatchNorm2d;
+import dev.detkit.api.nn.Module;
+import dev.detkit.api.nn.Parameter;
+import dev.detkit.api.registry.Default;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * mmengine's {@code paramwise_cfg} (DefaultOptimWrapperConstructor): {@code norm_decay_mult} for
+ * normalisation layers' weights and biases, {@code bias_lr_mult}/{@code bias_decay_mult} for other
+ * biases, {@code custom_keys} ({@code name substring -> {lr_mult, decay_mult}}, the longest
+ * matching key wins), and {@code bypass_duplicate} for parameters shared between modules (the
+ * RetinaSepBNHead's convs): without it a shared parameter is an error, as in mmengine.
+ */
+public record ParamwiseCfg(
+    @Default("null") Double normDecayMult,
+    @Default("null") Double biasDecayMult,
+    @Default("null") Double biasLrMult,
+    @Default("false") boolean bypassDuplicate,
+    @Default("null") Map<String, Map<String, Double>> customKeys) {
+
+  /** No multipliers. */
+  public static ParamwiseCfg none() {
+    return new ParamwiseCfg(null, null, null, false, null);
+  }
+
+  /** The trainable parameters of {@code model}, each once, with their multipliers. */
+  public List<ParamGroup> groups(Module model) {
+    Set<Parameter> norm = Collections.newSetFromMap(new IdentityHashMap<>());
+    model.apply(
+        m -> {
+          if (m instanceof BatchNorm2d bn) {
+            norm.add(bn.weight());
+            norm.add(bn.bias());
+          }
+        });
+    Set<Parameter> seen = Collections.newSetFromMap(new IdentityHashMap<>());
+    List<ParamGroup> out = new ArrayList<>();
+    for (Map.Entry<String, Parameter> e : model.namedParameters().entrySet()) {
+      Parameter p = e.getValue();
+      if (!p.isTrainable()) {
+        continue;
+      }
+      if (!seen.add(p)) {
+        if (!bypassDuplicate) {
+          throw new IllegalArgumentException(
+              "parameter "
+                  + e.getKey()
+                  + " is shared with another module; set optim_wrapper.paramwise_cfg.bypass_duplicate=True");
+        }
+        continue;
+      }
+      out.add(group(e.getKey(), p, norm.contains(p)));
+    }
+    return out;
+  }
+
+  private ParamGroup group(String name, Parameter p, boolean isNorm) {
+    double lr = 1.0;
+    double decay = 1.0;
+    String key = customKey(name);
+    if (key != null) {
+      Map<String, Double> m = customKeys.get(key);
+      lr = m.getOrDefault("lr_mult", 1.0);
+      decay = m.getOrDefault("decay_mult", 1.0);
+      return new ParamGroup(name, p, lr, decay);
+    }
+    boolean bias = name.endsWith(".bias") || name.equals("bias");
+    if (isNorm && normDecayMult != null) {
+      decay = normDecayMult;
+    } else if (bias && !isNorm) {
+      if (biasDecayMult != null) {
+        decay = biasDecayMult;
+      }
+      if (biasLrMult != null) {
+        lr = biasLrMult;
+      }
+    }
+    return new ParamGroup(name, p, lr, decay);
+  }
+
+  private String customKey(String name) {
+    if (customKeys == null) {
+      return null;
+    }
+    String best = null;
+    for (String k : customKeys.keySet()) {
+      if (name.contains(k) && (best == null || k.length() > best.length())) {
+        best = k;
+      }
+    }
+    return best;
+  }
+}

@@ -1,0 +1,56 @@
+package dev.detkit.engine.sched;
+
+import dev.detkit.api.registry.Default;
+
+/**
+ * mmengine's {@code LinearLR}: the factor goes linearly from {@code start_factor} at {@code begin}
+ * to {@code end_factor} at {@code end}; since mmengine only steps while {@code step < end}, the
+ * last value applied is the one at {@code end - 1} (the warm-up of the seed config ends at 0.9991 x
+ * lr).
+ */
+public final class LinearLR implements ParamScheduler {
+
+  /** mmengine's arguments. */
+  public record Args(
+      @Default("0.3333333333333333") double startFactor,
+      @Default("1.0") double endFactor,
+      @Default("0") long begin,
+      @Default("1000000000") long end,
+      @Default("true") boolean byEpoch,
+      @Default("false") boolean convertToIterBased,
+      @Default("false") boolean verbose) {
+    public Args {
+      if (startFactor <= 0 || startFactor > 1 || endFactor < 0 || endFactor > 1) {
+        throw new IllegalArgumentException(
+            "start_factor must be in (0, 1] and end_factor in [0, 1]");
+      }
+      if (end <= begin) {
+        throw new IllegalArgumentException("end must be greater than begin");
+      }
+      if (convertToIterBased) {
+        throw new IllegalArgumentException("convert_to_iter_based is not supported");
+      }
+    }
+  }
+
+  private final Args a;
+
+  public LinearLR(Args a) {
+    this.a = a;
+  }
+
+  @Override
+  public boolean byEpoch() {
+    return a.byEpoch();
+  }
+
+  @Override
+  public double factor(long step) {
+    if (step < a.begin()) {
+      return 1.0;
+    }
+    long t = ParamScheduler.localStep(step, a.begin(), a.end());
+    double total = a.end() - a.begin();
+    return a.startFactor() + (a.endFactor() - a.startFactor()) * t / total;
+  }
+}

@@ -1,0 +1,60 @@
+package dev.detkit.engine.sched;
+
+import dev.detkit.api.registry.Default;
+import java.util.List;
+
+/**
+ * mmengine's {@code MultiStepLR}: multiplies by {@code gamma} at each milestone (counted from
+ * {@code begin}); with {@code by_epoch} and milestones [8, 11], epochs 9-11 (1-based) run at 0.1x
+ * and epoch 12 at 0.01x.
+ */
+public final class MultiStepLR implements ParamScheduler {
+
+  /** mmengine's arguments. */
+  public record Args(
+      List<Integer> milestones,
+      @Default("0.1") double gamma,
+      @Default("0") long begin,
+      @Default("1000000000") long end,
+      @Default("true") boolean byEpoch,
+      @Default("false") boolean convertToIterBased,
+      @Default("false") boolean verbose) {
+    public Args {
+      if (milestones == null || milestones.isEmpty()) {
+        throw new IllegalArgumentException("milestones must list at least one step");
+      }
+      if (end <= begin) {
+        throw new IllegalArgumentException("end must be greater than begin");
+      }
+      if (convertToIterBased) {
+        throw new IllegalArgumentException("convert_to_iter_based is not supported");
+      }
+    }
+  }
+
+  private final Args a;
+
+  public MultiStepLR(Args a) {
+    this.a = a;
+  }
+
+  @Override
+  public boolean byEpoch() {
+    return a.byEpoch();
+  }
+
+  @Override
+  public double factor(long step) {
+    if (step < a.begin()) {
+      return 1.0;
+    }
+    long t = ParamScheduler.localStep(step, a.begin(), a.end());
+    double f = 1.0;
+    for (int m : a.milestones()) {
+      if (m <= t) {
+        f *= a.gamma();
+      }
+    }
+    return f;
+  }
+}

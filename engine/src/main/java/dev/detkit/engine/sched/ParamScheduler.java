@@ -1,0 +1,21 @@
+package dev.detkit.engine.sched;
+
+/**
+ * An mmengine learning-rate scheduler as a closed form: the factor it applies to the base lr at a
+ * step (an iteration, or an epoch when {@code by_epoch}). Schedulers chain by multiplying, as
+ * mmengine's do when several are active. A scheduler acts on steps {@code [begin, end)}: before
+ * {@code begin} its factor is 1, after {@code end} it keeps its last value.
+ */
+public interface ParamScheduler {
+
+  /** True when it steps once per epoch, false once per iteration. */
+  boolean byEpoch();
+
+  /** Its factor at {@code step} (the iteration or epoch index, from 0). */
+  double factor(long step);
+
+  /** The scheduler's own step count ({@code last_step}) at a global step, clamped to its range. */
+  static long localStep(long step, long begin, long end) {
+    return Math.min(step, end - 1) - begin;
+  }
+}

@@ -1,0 +1,38 @@
+package dev.detkit.engine;
+
+import dev.detkit.api.registry.ComponentKind;
+import dev.detkit.api.registry.ComponentSpec;
+import dev.detkit.api.registry.DetkitModule;
+import dev.detkit.engine.hooks.Hook;
+
+/** A hook for tests: stops training (as a kill would) after a given epoch was checkpointed. */
+public final class TestHooksModule extends DetkitModule {
+
+  /** The epoch after which to stop. */
+  public record Args(int epoch) {}
+
+  @Override
+  protected void configureComponents() {
+    register(
+        ComponentSpec.of(
+            ComponentKind.HOOK,
+            "KillAfterEpochHook",
+            Args.class,
+            Hook.class,
+            (a, ctx) ->
+                new Hook() {
+                  @Override
+                  public int priority() {
+                    return 99;
+                  }
+
+                  @Override
+                  public void afterTrainEpoch(Runner runner) {
+                    if (runner.epoch() == a.epoch()) {
+                      throw new IllegalStateException("killed after epoch " + a.epoch());
+                    }
+                  }
+                },
+            "test: stop after an epoch"));
+  }
+}
