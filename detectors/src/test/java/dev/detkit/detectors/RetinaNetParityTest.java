@@ -36,6 +36,17 @@ import org.junit.jupiter.params.provider.CsvSource;
 class RetinaNetParityTest {
   static final String FIXTURE = "retinanet_effb0_small";
 
+  /** The fixture image's meta (meta.json image_meta): chelsea.png resized to 213x320, padded. */
+  static final ImageMeta IMAGE_META =
+      new ImageMeta(
+          "image.png",
+          0,
+          new int[] {300, 451},
+          new int[] {213, 320},
+          new double[] {0.7095343680709535, 0.71},
+          new int[] {224, 320},
+          new int[] {224, 320});
+
   static RetinaNet build(Backend b) {
     ResolvedConfig cfg =
         new ConfigLoader().load(Path.of("src/test/resources/retinanet_effb0_small.yaml"));
@@ -74,15 +85,7 @@ class RetinaNetParityTest {
         Fixtures.assertClose(
             out.bboxPreds().get(i), io.get("bbox_preds." + i), tol, backend + " bbox_preds." + i);
       }
-      ImageMeta meta =
-          new ImageMeta(
-              "image.png",
-              0,
-              new int[] {300, 451},
-              new int[] {213, 320},
-              new double[] {0.7095343680709535, 0.71},
-              new int[] {224, 320},
-              new int[] {224, 320});
+      ImageMeta meta = IMAGE_META;
       Detections det = net.head().predict(out, List.of(meta)).get(0);
       assertArrayEquals(
           Arrays.stream(io.get("det.labels").toLongs()).mapToInt(v -> (int) v).toArray(),

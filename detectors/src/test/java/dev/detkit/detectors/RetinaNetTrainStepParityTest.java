@@ -53,15 +53,7 @@ class RetinaNetTrainStepParityTest {
           new GtInstances(
               tr.get("gt.bboxes").toFloats(),
               Arrays.stream(tr.get("gt.labels").toLongs()).mapToInt(v -> (int) v).toArray());
-      ImageMeta meta =
-          new ImageMeta(
-              "image.png",
-              0,
-              new int[] {300, 451},
-              new int[] {213, 320},
-              new double[] {0.7095343680709535, 0.71},
-              new int[] {224, 320},
-              new int[] {224, 320});
+      ImageMeta meta = RetinaNetParityTest.IMAGE_META;
       AnchorHead.Losses losses;
       try (GradientScope g = b.recordGradients()) {
         List<Tensor> feats = net.backbone().forward(io.get("inputs").toTensor(b));

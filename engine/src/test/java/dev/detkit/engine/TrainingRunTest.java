@@ -32,7 +32,7 @@ class TrainingRunTest {
   @BeforeAll
   static void generate() {
     data = tmp.resolve("shapes");
-    SyntheticShapes.generate(new SyntheticShapes.Spec(3, 24, 8, 64, 1, 3, 12, 32), data);
+    SyntheticShapes.generate(new SyntheticShapes.Spec(3, 12, 8, 64, 1, 3, 12, 32), data);
   }
 
   static ResolvedConfig config(String... extra) {
@@ -88,16 +88,16 @@ class TrainingRunTest {
       assertTrue(first.containsKey(k), "scalars.jsonl record lacks " + k + ": " + first);
     }
     double start = mean(losses(recs, 1));
-    double end = mean(losses(recs, 4));
+    double end = mean(losses(recs, 8));
     System.out.printf(
-        "tiny training run: mean loss %.4f (epoch 1) -> %.4f (epoch 4)%n", start, end);
-    assertTrue(end < start * 0.9, "mean loss " + start + " -> " + end + " did not fall by 10%");
+        "tiny training run: mean loss %.4f (epoch 1) -> %.4f (epoch 8)%n", start, end);
+    assertTrue(end < start * 0.85, "mean loss " + start + " -> " + end + " did not fall by 15%");
     assertTrue(
         recs.stream().anyMatch(r -> "val".equals(r.get("mode")) && r.containsKey("bbox_mAP")),
         "a validation record with bbox_mAP");
-    assertTrue(Files.isRegularFile(dir.resolve("epoch_4.safetensors")));
-    assertTrue(Files.isRegularFile(dir.resolve("epoch_3.safetensors")));
-    assertFalse(Files.exists(dir.resolve("epoch_2.safetensors")), "max_keep_ckpts: 2");
+    assertTrue(Files.isRegularFile(dir.resolve("epoch_8.safetensors")));
+    assertTrue(Files.isRegularFile(dir.resolve("epoch_7.safetensors")));
+    assertFalse(Files.exists(dir.resolve("epoch_6.safetensors")), "max_keep_ckpts: 2");
     assertTrue(Files.isRegularFile(dir.resolve("curves.png")));
     assertTrue(Files.isRegularFile(dir.resolve("tiny_shapes.yaml")), "resolved config");
     assertTrue(Files.isRegularFile(dir.resolve("last_checkpoint")));

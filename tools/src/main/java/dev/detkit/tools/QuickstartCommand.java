@@ -55,7 +55,7 @@ final class QuickstartCommand implements Callable<Integer> {
       description = "The quickstart config.")
   Path config;
 
-  @Option(names = "--train-images", defaultValue = "600", description = "Training images.")
+  @Option(names = "--train-images", defaultValue = "800", description = "Training images.")
   int trainImages;
 
   @Option(names = "--val-images", defaultValue = "200", description = "Validation images.")
@@ -78,7 +78,7 @@ final class QuickstartCommand implements Callable<Integer> {
     Path data = workDir.resolve("data").resolve("shapes");
     out.println("[1/5] generating " + trainImages + "+" + valImages + " images under " + data);
     SyntheticShapes.generate(
-        new SyntheticShapes.Spec(seed, trainImages, valImages, 128, 1, 4, 16, 48), data);
+        new SyntheticShapes.Spec(seed, trainImages, valImages, 128, 1, 3, 24, 56), data);
     List<String> options = new ArrayList<>();
     String root = data.toString() + "/";
     options.add("train_dataloader.dataset.data_root=" + root);

@@ -124,8 +124,53 @@ final class SuiteCommand implements Callable<Integer> {
     if (rec == null) {
       return null;
     }
+    Path ckpt = suite.checkpoint(cell.config());
+    if (ckpt != null) {
+      Double ap = boxAp(suite, cell, ckpt, json.resolveSibling(cell.id() + ".bbox.json"), log);
+      if (ap == null) {
+        return null;
+      }
+      rec.addProperty("bbox_mAP", ap);
+      Files.writeString(partial, rec.toString());
+    }
     Files.move(partial, json, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     return rec;
+  }
+
+  /** {@code ./detkit test} of the cell's config and checkpoint in a fresh JVM; its bbox_mAP. */
+  private static Double boxAp(SuiteSpec suite, SuiteCell cell, Path ckpt, Path results, Path log)
+      throws IOException, InterruptedException {
+    List<String> cmd = childJvm();
+    cmd.addAll(
+        List.of(
+            "test",
+            cell.config().toString(),
+            "--checkpoint",
+            ckpt.toString(),
+            "--backend",
+            cell.backend(),
+            "--out",
+            results.toString()));
+    if (!suite.testCfgOptions().isEmpty()) {
+      cmd.add("--cfg-options");
+      cmd.addAll(suite.testCfgOptions());
+    }
+    Path out = results.resolveSibling(cell.id() + ".test.txt");
+    Process p =
+        new ProcessBuilder(cmd)
+            .redirectOutput(out.toFile())
+            .redirectError(ProcessBuilder.Redirect.appendTo(log.toFile()))
+            .start();
+    if (p.waitFor() != 0) {
+      return null;
+    }
+    for (String line : Files.readAllLines(out)) {
+      if (line.startsWith("bbox_mAP_copypaste:")) {
+        return Double.parseDouble(
+            line.substring("bbox_mAP_copypaste:".length()).trim().split(" ")[0]);
+      }
+    }
+    return null;
   }
 
   /** This JVM's java, class path, heap limit and detkit/DJL/JavaCPP properties. */

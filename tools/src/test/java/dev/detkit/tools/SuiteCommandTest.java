@@ -3,6 +3,7 @@ package dev.detkit.tools;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.detkit.api.testing.Fixtures;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -71,6 +72,54 @@ class SuiteCommandTest {
     assertTrue(r.err().contains("2 cell(s): 1 measured, 1 from earlier runs, 0 failed"), r.err());
     assertEquals(before, Files.getLastModifiedTime(kept));
     assertEquals(3, Files.readAllLines(out.resolve("results.csv")).size());
+  }
+
+  /** With a checkpoint and a dataset, each cell also runs ./detkit test and reports box AP. */
+  @Test
+  void boxApColumnComesFromTheTestCommand() throws IOException {
+    Path ann = TestCommandTest.makeDataset(dir, false);
+    Path config = Path.of(InferCommandTest.FIXTURE_CONFIG).toAbsolutePath();
+    Path weights = Fixtures.dir("retinanet_effb0_small").resolve("weights.safetensors");
+    Path file =
+        suite(
+            "name: ap\nconfigs: ['"
+                + config
+                + "']\nbackends: [djl]\nshapes: [[64, 96]]\nnum_images: 1\nwarmup: 0\n"
+                + "checkpoints: {retinanet_effb0_small: '"
+                + weights
+                + "'}\ntest_cfg_options: ['test_dataloader.dataset.data_root="
+                + dir
+                + "', 'test_dataloader.dataset.ann_file=ann.json', 'test_dataloader.dataset.data_prefix.img=images/',"
+                + " 'test_evaluator.ann_file="
+                + ann
+                + "']\n");
+    Path out = dir.resolve("out");
+    ConfigCommandsTest.Run r =
+        ConfigCommandsTest.run("suite", file.toString(), "--out", out.toString());
+    assertEquals(0, r.code(), r.err());
+    List<String> csv = Files.readAllLines(out.resolve("results.csv"));
+    assertTrue(csv.get(0).endsWith(",bbox_mAP"), csv.get(0));
+    String[] row = csv.get(1).split(",");
+    double ap = Double.parseDouble(row[row.length - 1]);
+    ConfigCommandsTest.Run test =
+        ConfigCommandsTest.run(
+            "test",
+            config.toString(),
+            "--checkpoint",
+            weights.toString(),
+            "--out",
+            dir.resolve("direct.json").toString(),
+            "--cfg-options",
+            "test_dataloader.dataset.data_root=" + dir,
+            "test_dataloader.dataset.ann_file=ann.json",
+            "test_dataloader.dataset.data_prefix.img=images/",
+            "test_evaluator.ann_file=" + ann);
+    assertEquals(0, test.code(), test.err());
+    assertTrue(
+        test.out()
+            .contains("bbox_mAP_copypaste: " + String.format(java.util.Locale.ROOT, "%.3f", ap)),
+        "suite AP " + ap + " vs test output " + test.out());
+    assertTrue(Files.readString(out.resolve("results.md")).contains(" | box AP | "));
   }
 
   @Test

@@ -20,7 +20,8 @@ import org.junit.jupiter.api.io.TempDir;
 class TestCommandTest {
   @TempDir Path dir;
 
-  private Path makeDataset(boolean withMissingImage) throws IOException {
+  /** Two fixture images with COCO annotations (and all 80 categories) under {@code dir}. */
+  static Path makeDataset(Path dir, boolean withMissingImage) throws IOException {
     Path fx = Fixtures.dir("retinanet_effb0_small");
     Path imgs = dir.resolve("images");
     Files.createDirectories(imgs);
@@ -63,7 +64,7 @@ class TestCommandTest {
   /** {@code benchmark --dataset} times the test dataset's images in order, cycling. */
   @Test
   void benchmarkOverTheTestDataset() throws IOException {
-    makeDataset(false);
+    makeDataset(dir, false);
     ConfigCommandsTest.Run r =
         ConfigCommandsTest.run(
             "benchmark",
@@ -114,7 +115,7 @@ class TestCommandTest {
 
   @Test
   void testEqualsEvalOnTheResultsItWrote() throws IOException {
-    Path ann = makeDataset(false);
+    Path ann = makeDataset(dir, false);
     Path results = dir.resolve("results.json");
     ConfigCommandsTest.Run t = runTest(ann, results);
     assertEquals(0, t.code(), t.err());
@@ -140,7 +141,7 @@ class TestCommandTest {
 
   @Test
   void missingImageIsReportedAndTheOthersEvaluated() throws IOException {
-    Path ann = makeDataset(true);
+    Path ann = makeDataset(dir, true);
     ConfigCommandsTest.Run t = runTest(ann, dir.resolve("r.json"));
     assertEquals(DetkitCli.USAGE_ERROR, t.code());
     assertTrue(t.err().contains("missing.jpg: image file not found"), t.err());

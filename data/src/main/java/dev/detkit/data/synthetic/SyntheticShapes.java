@@ -22,10 +22,10 @@ import org.opencv.imgproc.Imgproc;
 
 /**
  * A seeded synthetic detection dataset in COCO format: filled shapes ({@link #CLASSES}) of varied
- * size, colour and aspect on textured backgrounds (noise, gradients, clutter lines), overlapping so
- * that later shapes occlude earlier ones. Writes {@code train/} and {@code val/} JPEGs and {@code
- * annotations/instances_{train,val}.json} under a root directory; the same seed writes the same
- * files.
+ * size, colour (always contrasting with the background) and aspect on textured backgrounds (noise,
+ * clutter lines), overlapping so that later shapes occlude earlier ones. Writes {@code train/} and
+ * {@code val/} JPEGs and {@code annotations/instances_{train,val}.json} under a root directory; the
+ * same seed writes the same files.
  */
 public final class SyntheticShapes {
   /** Category names, COCO ids 1.. in this order. */
@@ -115,7 +115,7 @@ public final class SyntheticShapes {
     Scalar base = new Scalar(rng.nextInt(256), rng.nextInt(256), rng.nextInt(256));
     img.setTo(base);
     Mat noise = new Mat(size, size, CvType.CV_8UC3);
-    Core.randn(noise, 0, 18 + rng.nextInt(20));
+    Core.randn(noise, 0, 8 + rng.nextInt(16));
     Core.add(img, noise, img);
     noise.release();
     for (int i = 0; i < 6; i++) {
@@ -129,6 +129,19 @@ public final class SyntheticShapes {
     }
     Imgproc.GaussianBlur(img, img, new org.opencv.core.Size(3, 3), 0);
     return img;
+  }
+
+  /** A shape colour at least 80 levels from the background in some channel (a visible object). */
+  private static Scalar contrasting(Mat img, Random rng) {
+    double[] bg = Core.mean(img).val;
+    while (true) {
+      double[] c = {rng.nextInt(256), rng.nextInt(256), rng.nextInt(256)};
+      for (int k = 0; k < 3; k++) {
+        if (Math.abs(c[k] - bg[k]) >= 80) {
+          return new Scalar(c);
+        }
+      }
+    }
   }
 
   /** Draws one shape; returns its box [x1, y1, x2, y2]. */

@@ -24,12 +24,7 @@ public final class LinearLR implements ParamScheduler {
         throw new IllegalArgumentException(
             "start_factor must be in (0, 1] and end_factor in [0, 1]");
       }
-      if (end <= begin) {
-        throw new IllegalArgumentException("end must be greater than begin");
-      }
-      if (convertToIterBased) {
-        throw new IllegalArgumentException("convert_to_iter_based is not supported");
-      }
+      ParamScheduler.checkRange(begin, end, convertToIterBased);
     }
   }
 

@@ -23,12 +23,7 @@ public final class MultiStepLR implements ParamScheduler {
       if (milestones == null || milestones.isEmpty()) {
         throw new IllegalArgumentException("milestones must list at least one step");
       }
-      if (end <= begin) {
-        throw new IllegalArgumentException("end must be greater than begin");
-      }
-      if (convertToIterBased) {
-        throw new IllegalArgumentException("convert_to_iter_based is not supported");
-      }
+      ParamScheduler.checkRange(begin, end, convertToIterBased);
     }
   }
 

@@ -14,6 +14,16 @@ public interface ParamScheduler {
   /** Its factor at {@code step} (the iteration or epoch index, from 0). */
   double factor(long step);
 
+  /** Checks the {@code [begin, end)} range every scheduler shares. */
+  static void checkRange(long begin, long end, boolean convertToIterBased) {
+    if (end <= begin) {
+      throw new IllegalArgumentException("end must be greater than begin");
+    }
+    if (convertToIterBased) {
+      throw new IllegalArgumentException("convert_to_iter_based is not supported");
+    }
+  }
+
   /** The scheduler's own step count ({@code last_step}) at a global step, clamped to its range. */
   static long localStep(long step, long begin, long end) {
     return Math.min(step, end - 1) - begin;

@@ -14,12 +14,12 @@ public final class SuiteReport {
   public static void writeCsv(List<SuiteRow> rows, Path file) throws IOException {
     StringBuilder sb =
         new StringBuilder(
-            "config,backbone,backend,height,width,params,gflops,fps,end_to_end_ms,rss_peak_mb\n");
+            "config,backbone,backend,height,width,params,gflops,fps,end_to_end_ms,rss_peak_mb,bbox_mAP\n");
     for (SuiteRow r : rows) {
       sb.append(
           String.format(
               Locale.ROOT,
-              "%s,%s,%s,%d,%d,%d,%.4f,%.4f,%.3f,%.1f%n",
+              "%s,%s,%s,%d,%d,%d,%.4f,%.4f,%.3f,%.1f,%s%n",
               r.cell().config().getFileName(),
               r.backbone(),
               r.cell().backend(),
@@ -29,7 +29,8 @@ public final class SuiteReport {
               r.gflops(),
               r.fps(),
               r.endToEndMs(),
-              r.rssPeakMb()));
+              r.rssPeakMb(),
+              Double.isNaN(r.boxAp()) ? "" : String.valueOf(r.boxAp())));
     }
     Files.writeString(file, sb);
   }
@@ -49,21 +50,23 @@ public final class SuiteReport {
       sb.append(
           String.format(
               Locale.ROOT,
-              "| %s | %s | %dx%d | %.2f | %.2f | - | %.2f | %s | %s |%n",
+              "| %s | %s | %dx%d | %.2f | %.2f | %s | %.2f | %s | %s |%n",
               r.backbone(),
               r.cell().backend(),
               r.cell().height(),
               r.cell().width(),
               r.rssPeakMb() / 1024,
               r.fps(),
+              Double.isNaN(r.boxAp()) ? "-" : String.format(Locale.ROOT, "%.1f", 100 * r.boxAp()),
               r.params() / 1e6,
               Double.isNaN(r.gflops()) ? "-" : String.format(Locale.ROOT, "%.2f", r.gflops()),
               r.cell().config().getFileName()));
     }
     sb.append(
         "\nMem: peak resident memory of the cell's own JVM. Inf time: batch 1, warm-up excluded,"
-            + " timed images / timed seconds (mmdetection's benchmark protocol). FLOPs: one"
-            + " multiply-add counted once.\n");
+            + " timed images / timed seconds (mmdetection's benchmark protocol). box AP: COCO"
+            + " bbox mAP x 100 of the config's checkpoint on the suite's dataset (`./detkit test`)."
+            + " FLOPs: one multiply-add counted once.\n");
     Files.writeString(file, sb);
   }
 }

@@ -18,6 +18,7 @@ import java.util.Locale;
  * @param fps images per second (mmdet's protocol)
  * @param endToEndMs mean end-to-end latency
  * @param rssPeakMb peak resident memory of the cell's JVM
+ * @param boxAp COCO box AP of the config's checkpoint on the suite's dataset (NaN: not measured)
  */
 public record SuiteRow(
     String backbone,
@@ -26,7 +27,8 @@ public record SuiteRow(
     double gflops,
     double fps,
     double endToEndMs,
-    double rssPeakMb) {
+    double rssPeakMb,
+    double boxAp) {
 
   /** Reads the figures from a benchmark record. */
   public static SuiteRow of(SuiteCell cell, JsonObject rec) {
@@ -37,7 +39,8 @@ public record SuiteRow(
         rec.has("flops") ? rec.get("flops").getAsLong() / 1e9 : Double.NaN,
         rec.get("fps").getAsDouble(),
         rec.getAsJsonObject("latency_ms").getAsJsonObject("end_to_end").get("mean").getAsDouble(),
-        rec.getAsJsonObject("memory_mb").get("rss_peak").getAsDouble());
+        rec.getAsJsonObject("memory_mb").get("rss_peak").getAsDouble(),
+        rec.has("bbox_mAP") ? rec.get("bbox_mAP").getAsDouble() : Double.NaN);
   }
 
   /** "EfficientNet-B3" from {@code type: EfficientNet, arch: b3}; "ResNet-50" from depth 50. */

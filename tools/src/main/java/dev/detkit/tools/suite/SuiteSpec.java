@@ -6,7 +6,9 @@ import com.typesafe.config.ConfigValue;
 import dev.detkit.api.config.ConfigLoader;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * A comparative benchmark grid read from YAML: every config x backend x input size is one cell.
@@ -20,7 +22,11 @@ import java.util.List;
  * warmup: 2
  * </pre>
  *
- * Config paths are relative to the suite file.
+ * Config paths are relative to the suite file. For a box AP column, give {@code checkpoints}
+ * (config file name without extension to checkpoint, relative to the suite file) and {@code
+ * test_cfg_options} (the {@code --cfg-options} that point the configs' test dataloader and
+ * evaluator at a dataset): each cell with a checkpoint then also runs {@code ./detkit test} in its
+ * own JVM.
  *
  * @param name the suite's name (titles the table and plots)
  * @param configs detector configs, one row group each
@@ -28,6 +34,8 @@ import java.util.List;
  * @param shapes input sizes, {@code [height, width]}
  * @param numImages timed images per cell
  * @param warmup untimed warm-up iterations per cell
+ * @param checkpoints checkpoint per config file name without extension (absent: no box AP)
+ * @param testCfgOptions config overrides for the box AP run
  */
 public record SuiteSpec(
     String name,
@@ -35,7 +43,14 @@ public record SuiteSpec(
     List<String> backends,
     List<int[]> shapes,
     int numImages,
-    int warmup) {
+    int warmup,
+    Map<String, Path> checkpoints,
+    List<String> testCfgOptions) {
+
+  /** The checkpoint to measure box AP with, or null. */
+  public Path checkpoint(Path config) {
+    return checkpoints.get(config.getFileName().toString().replaceFirst("\\.[^.]*$", ""));
+  }
 
   /** Reads a suite file; errors name the file, the line and the key. */
   public static SuiteSpec load(Path file) {
@@ -64,7 +79,9 @@ public record SuiteSpec(
               c.hasPath("backends") ? c.getStringList("backends") : List.of("djl"),
               shapes,
               c.hasPath("num_images") ? c.getInt("num_images") : 10,
-              c.hasPath("warmup") ? c.getInt("warmup") : 2);
+              c.hasPath("warmup") ? c.getInt("warmup") : 2,
+              checkpoints(c, dir),
+              c.hasPath("test_cfg_options") ? c.getStringList("test_cfg_options") : List.of());
       if (configs.isEmpty() || spec.backends.isEmpty() || shapes.isEmpty()) {
         throw new IllegalArgumentException(
             file + ": configs, backends and shapes must each name at least one entry");
@@ -73,6 +90,16 @@ public record SuiteSpec(
     } catch (ConfigException e) {
       throw new IllegalArgumentException(file + ": " + e.getMessage(), e);
     }
+  }
+
+  private static Map<String, Path> checkpoints(Config c, Path dir) {
+    Map<String, Path> out = new LinkedHashMap<>();
+    if (c.hasPath("checkpoints")) {
+      c.getObject("checkpoints")
+          .unwrapped()
+          .forEach((k, v) -> out.put(k, dir.resolve(String.valueOf(v)).normalize()));
+    }
+    return out;
   }
 
   /** The grid, config-major (the order of the table). */
