@@ -35,16 +35,12 @@ public final class LinearLR implements ParamScheduler {
   }
 
   @Override
-  public boolean byEpoch() {
-    return a.byEpoch();
+  public Range range() {
+    return new Range(a.begin(), a.end(), a.byEpoch());
   }
 
   @Override
-  public double factor(long step) {
-    if (step < a.begin()) {
-      return 1.0;
-    }
-    long t = ParamScheduler.localStep(step, a.begin(), a.end());
+  public double factorAt(long t) {
     double total = a.end() - a.begin();
     return a.startFactor() + (a.endFactor() - a.startFactor()) * t / total;
   }

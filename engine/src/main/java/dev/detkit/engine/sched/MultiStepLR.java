@@ -34,16 +34,12 @@ public final class MultiStepLR implements ParamScheduler {
   }
 
   @Override
-  public boolean byEpoch() {
-    return a.byEpoch();
+  public Range range() {
+    return new Range(a.begin(), a.end(), a.byEpoch());
   }
 
   @Override
-  public double factor(long step) {
-    if (step < a.begin()) {
-      return 1.0;
-    }
-    long t = ParamScheduler.localStep(step, a.begin(), a.end());
+  public double factorAt(long t) {
     double f = 1.0;
     for (int m : a.milestones()) {
       if (m <= t) {

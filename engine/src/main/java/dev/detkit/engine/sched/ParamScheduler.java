@@ -8,11 +8,24 @@ package dev.detkit.engine.sched;
  */
 public interface ParamScheduler {
 
+  /** The steps it acts on, {@code [begin, end)}, counted in epochs or in iterations. */
+  record Range(long begin, long end, boolean byEpoch) {}
+
+  Range range();
+
+  /** Its factor after {@code t} of its own steps ({@code t = 0} at {@code begin}). */
+  double factorAt(long t);
+
   /** True when it steps once per epoch, false once per iteration. */
-  boolean byEpoch();
+  default boolean byEpoch() {
+    return range().byEpoch();
+  }
 
   /** Its factor at {@code step} (the iteration or epoch index, from 0). */
-  double factor(long step);
+  default double factor(long step) {
+    Range r = range();
+    return step < r.begin() ? 1.0 : factorAt(localStep(step, r.begin(), r.end()));
+  }
 
   /** Checks the {@code [begin, end)} range every scheduler shares. */
   static void checkRange(long begin, long end, boolean convertToIterBased) {
