@@ -130,8 +130,7 @@ public final class RetinaNet extends Module implements Detector {
       }
       gts.add(s.gt());
     }
-    // Always NCHW: libtorch 2.7.1's train-mode batch norm gives wrong results on channels-last
-    // inputs (measured on the parity fixture), so detkit.layout applies to inference only.
+    // Always NCHW, the layout the train-step parity test pins; detkit.layout applies to inference.
     return head.loss(head.forward(extractFeat(batch.inputs())), gts, batch.metas());
   }
 

@@ -124,6 +124,28 @@ public abstract class BackendConformanceSuite {
     assertArrayEquals(expected.floats(), y.reshape(-1).toFloatArray(), 1e-5f);
   }
 
+  /**
+   * A dense 1x1 convolution with 40 outputs on a channels-last 144x28x40 input (EfficientNet-B0's
+   * projection at the fixture's size): libtorch 2.7.1 got it 60% wrong before the DJL workaround.
+   */
+  @ParameterizedTest
+  @ValueSource(ints = {40, 36, 48})
+  void channelsLastDenseConvMatchesReference(int outChannels) {
+    Random rnd = new Random(13);
+    Ref x = Ref.random(rnd, -1, 1, 1, 144, 28, 40);
+    Ref w = Ref.random(rnd, -1, 1, outChannels, 144, 1, 1);
+    Tensor y =
+        f(x.floats(), x.shape())
+            .toChannelsLast()
+            .conv2d(f(w.floats(), w.shape()), null, Conv2dOptions.of(1, 0, 1, 1));
+    assertClose(
+        y,
+        Ref.conv2d(x, w, null, 1, 1, new int[] {0, 0, 0, 0}, 1, 1, 1),
+        1e-4,
+        1e-5,
+        "channels-last 1x1 conv");
+  }
+
   @Test
   void batchNormTrainingUpdatesRunningStatsAsPyTorch() {
     assumeTrue(backend().has(Capability.BATCH_NORM_TRAINING), "backend lacks BN training");

@@ -453,7 +453,7 @@ final class DjlKernels implements Kernels {
     PtNDArray weight = a(w);
     PtNDArray bias = b == null ? null : a(b);
     int cout = (int) weight.getShape().get(0);
-    int extra = needsGradWorkaround(weight, o) ? (16 - cout % 16) % 16 : 0;
+    int extra = needsChannelWorkaround(a(x), input, weight, o) ? (16 - cout % 16) % 16 : 0;
     PtNDArray paddedWeight = null;
     PtNDArray paddedBias = null;
     PtNDArray wide = null;
@@ -490,19 +490,25 @@ final class DjlKernels implements Kernels {
   }
 
   /**
-   * libtorch 2.7.1's CPU convolution returns wrong input gradients (10-35% off) for dense stride-1
-   * convolutions with a kernel larger than 1x1 whose output channels are not a multiple of 16, at
-   * feature maps of about 16x16 and up (measured on this AVX-512 CPU; PyTorch 2.14 is correct).
-   * While gradients are recorded, such a convolution runs with zero output channels appended up to
-   * the next multiple of 16 and the extra outputs sliced off: the same values, correct gradients.
+   * libtorch 2.7.1's CPU convolution (as DJL 0.36 ships it) goes wrong for dense convolutions whose
+   * output channels are not a multiple of 16, measured on this AVX-512 CPU (PyTorch 2.13/2.14 are
+   * correct): (1) the input gradient of a stride-1 convolution with a kernel larger than 1x1 is
+   * 10-35% off from about 16x16 maps up; (2) the forward result on a channels-last (non-contiguous
+   * NCHW) input is up to 60% off (EfficientNet's 144 -> 40 projection at 28x40). Such a convolution
+   * runs with zero output channels appended up to the next multiple of 16 and the extra outputs
+   * sliced off: the same values, correct results and gradients.
    */
-  private static boolean needsGradWorkaround(PtNDArray weight, Conv2dOptions o) {
-    return JniUtils.isGradMode()
-        && o.groups() == 1
-        && o.strideH() == 1
-        && o.strideW() == 1
-        && weight.getShape().get(0) % 16 != 0
-        && weight.getShape().get(2) * weight.getShape().get(3) > 1;
+  private static boolean needsChannelWorkaround(
+      PtNDArray original, PtNDArray input, PtNDArray weight, Conv2dOptions o) {
+    if (o.groups() != 1 || weight.getShape().get(0) % 16 == 0) {
+      return false;
+    }
+    boolean gradBug =
+        JniUtils.isGradMode()
+            && o.strideH() == 1
+            && o.strideW() == 1
+            && weight.getShape().get(2) * weight.getShape().get(3) > 1;
+    return gradBug || !Contiguity.isContiguous(original) || !Contiguity.isContiguous(input);
   }
 
   @Override
