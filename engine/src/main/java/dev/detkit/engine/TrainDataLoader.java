@@ -28,6 +28,7 @@ public final class TrainDataLoader implements AutoCloseable {
   private final long seed;
   private final int maxRefetch;
   private final ExecutorService workers;
+  private final int batchesPerEpoch;
 
   public TrainDataLoader(
       CocoDataset dataset, Pipeline pipeline, DataloaderCfg cfg, long seed, int maxRefetch) {
@@ -50,11 +51,13 @@ public final class TrainDataLoader implements AutoCloseable {
               t.setDaemon(true);
               return t;
             });
+    // The count does not depend on the epoch's order (aspect-ratio leftovers are batched together).
+    this.batchesPerEpoch = batches(0).size();
   }
 
   /** Batches per epoch. */
   public int batchesPerEpoch() {
-    return batches(0).size();
+    return batchesPerEpoch;
   }
 
   /** The dataset indices of each batch of {@code epoch}, in order. */
