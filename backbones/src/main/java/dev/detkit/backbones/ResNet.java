@@ -100,6 +100,10 @@ public final class ResNet extends Module implements Backbone {
     int expansion = bottleneck ? 4 : 1;
     int stem = args.stemChannels() == null ? args.baseChannels() : args.stemChannels();
     NormCfg norm = args.normCfg();
+    if (!norm.isBatchNorm()) {
+      throw new IllegalArgumentException(
+          "ResNet: norm_cfg type " + norm.type() + " is not supported (BN, BN2d or SyncBN)");
+    }
     conv1 =
         register(
             "conv1",

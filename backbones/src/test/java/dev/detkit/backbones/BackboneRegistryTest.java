@@ -52,14 +52,19 @@ class BackboneRegistryTest {
     List<Arguments> out = new ArrayList<>();
     for (ComponentSpec<?, ?> s : REGISTRY.specs(ComponentKind.BACKBONE)) {
       switch (s.name()) {
-        case "EfficientNet" ->
-            EfficientNetArch.NAMES.forEach(
-                a ->
-                    out.add(
-                        Arguments.of(
-                            "{type: EfficientNet, arch: "
-                                + a
-                                + ", out_indices: [0, 1, 2, 3, 4, 5, 6]}")));
+        case "EfficientNet" -> {
+          EfficientNetArch.NAMES.forEach(
+              a ->
+                  out.add(
+                      Arguments.of(
+                          "{type: EfficientNet, arch: "
+                              + a
+                              + ", out_indices: [0, 1, 2, 3, 4, 5, 6]}")));
+          out.add(
+              Arguments.of(
+                  "{type: EfficientNet, arch: b0, norm_cfg: {type: GN, num_groups: 8},"
+                      + " out_indices: [2, 3, 4, 5]}"));
+        }
         case "ResNet" ->
             List.of(18, 34, 50, 101)
                 .forEach(d -> out.add(Arguments.of("{type: ResNet, depth: " + d + "}")));
@@ -155,8 +160,49 @@ class BackboneRegistryTest {
     assertTrue(depth.getMessage().contains("depth 42"), depth.getMessage());
     ConfigException norm =
         assertThrows(
-            ConfigException.class, () -> build("{type: EfficientNet, norm_cfg: {type: GN}}"));
-    assertTrue(norm.getMessage().contains("norm_cfg.type 'GN'"), norm.getMessage());
+            ConfigException.class, () -> build("{type: EfficientNet, norm_cfg: {type: LN}}"));
+    assertTrue(norm.getMessage().contains("norm_cfg.type 'LN'"), norm.getMessage());
+    for (String[] c :
+        new String[][] {
+          {"{type: EfficientNet, norm_cfg: {type: GN}}", "GN needs num_groups"},
+          {"{type: EfficientNet, norm_cfg: {type: BN, num_groups: 4}}", "applies to type GN"},
+          {"{type: EfficientNet, norm_cfg: {type: GN, num_groups: 7}}", "num_groups=7"},
+          {"{type: ResNet, depth: 18, norm_cfg: {type: GN, num_groups: 8}}", "ResNet: norm_cfg"}
+        }) {
+      ConfigException e = assertThrows(ConfigException.class, () -> build(c[0]));
+      assertTrue(e.getMessage().contains(c[1]), c[0] + ": " + e.getMessage());
+    }
+  }
+
+  /**
+   * GN (mmdetection's from-scratch choice): mmcv names the layers {@code gn}, there are no running
+   * statistics, and an image's features do not depend on the rest of the batch.
+   */
+  @Test
+  void groupNormEfficientNetHasGnKeysAndBatchIndependentFeatures() {
+    Backbone net = build("{type: EfficientNet, arch: b0, norm_cfg: {type: GN, num_groups: 8}}");
+    try (TensorScope scope = TensorScope.open()) {
+      Module m = (Module) net;
+      assertTrue(
+          m.stateDict().containsKey("layers.0.gn.weight"), m.stateDict().keySet().toString());
+      assertTrue(m.stateDict().keySet().stream().noneMatch(k -> k.contains("running_")));
+      m.train(true);
+      java.util.Random rnd = new java.util.Random(3);
+      float[] two = new float[2 * 3 * 64 * 64];
+      for (int i = 0; i < two.length; i++) {
+        two[i] = (float) rnd.nextGaussian();
+      }
+      float[] first = java.util.Arrays.copyOf(two, two.length / 2);
+      Tensor pair = net.forward(DJL.fromFloats(two, 2, 3, 64, 64)).get(0);
+      Tensor alone = net.forward(DJL.fromFloats(first, 1, 3, 64, 64)).get(0);
+      float[] a = pair.slice(0, 0, 1).toFloatArray();
+      float[] b = alone.toFloatArray();
+      for (int i = 0; i < b.length; i++) {
+        assertEquals(b[i], a[i], 1e-4 * (1 + Math.abs(b[i])), "element " + i);
+      }
+    } finally {
+      ((Module) net).close();
+    }
   }
 
   @Test

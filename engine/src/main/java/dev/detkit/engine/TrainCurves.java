@@ -138,6 +138,9 @@ public final class TrainCurves {
   }
 
   private static String fmt(double v) {
+    if (v == Math.rint(v) && Math.abs(v) < 1e7) {
+      return Long.toString((long) v); // iterations and epochs
+    }
     return Math.abs(v) >= 1000 || (Math.abs(v) < 1e-3 && v != 0)
         ? String.format(Locale.ROOT, "%.2e", v)
         : String.format(Locale.ROOT, "%.3f", v);

@@ -196,6 +196,22 @@ class ScheduleAndSgdTest {
     }
   }
 
+  /** mmengine counts GroupNorm as a norm layer for norm_decay_mult, as it does BN. */
+  @Test
+  void normDecayMultAppliesToGroupNorm() {
+    Backend b = Backends.get("djl");
+    try (TensorScope scope = TensorScope.open();
+        GnBlock net = new GnBlock(b)) {
+      List<ParamGroup> groups = new ParamwiseCfg(0.0, null, null, false, null).groups(net);
+      assertEquals(
+          List.of("block.conv.weight", "block.gn.weight", "block.gn.bias"),
+          groups.stream().map(ParamGroup::name).toList());
+      for (ParamGroup g : groups) {
+        assertEquals(g.name().contains(".gn.") ? 0.0 : 1.0, g.decayMult(), g.name());
+      }
+    }
+  }
+
   @Test
   void sharedParametersNeedBypassDuplicate() {
     Backend b = Backends.get("djl");
@@ -246,6 +262,26 @@ class ScheduleAndSgdTest {
     Tensor forward(Tensor x) {
       Tensor y = bn.forward(conv.forward(x));
       return y.mul(y).sum();
+    }
+  }
+
+  /** A conv with group norm. */
+  static final class GnBlock extends Module {
+    GnBlock(Backend b) {
+      register(
+          "block",
+          new ConvModule(
+              b,
+              new Random(2),
+              8,
+              8,
+              3,
+              1,
+              1,
+              1,
+              Conv2d.PaddingMode.SYMMETRIC,
+              new NormCfg("GN", 1e-5, 0.1, true, 4),
+              Activation.RELU));
     }
   }
 

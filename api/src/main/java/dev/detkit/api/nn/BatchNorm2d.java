@@ -18,6 +18,10 @@ public final class BatchNorm2d extends Layer {
   private final NormCfg cfg;
 
   public BatchNorm2d(Backend b, int channels, NormCfg cfg) {
+    if (!cfg.isBatchNorm()) {
+      throw new IllegalArgumentException(
+          "norm_cfg type " + cfg.type() + " is not a batch norm (BN, BN2d or SyncBN) here");
+    }
     this.cfg = cfg;
     weight = parameter("weight", b.ones(DType.FLOAT32, channels));
     bias = parameter("bias", b.zeros(DType.FLOAT32, channels));

@@ -7,10 +7,12 @@ import java.util.Random;
 
 /**
  * mmcv's {@code ConvModule}: conv, then norm, then activation; children named {@code conv} and
- * {@code bn}. The conv has a bias only when there is no norm ({@code bias='auto'}).
+ * {@code bn} (or {@code gn} for group norm). The conv has a bias only when there is no norm ({@code
+ * bias='auto'}).
  */
 public final class ConvModule extends Layer {
   private final Conv2d conv;
+  private final Layer norm;
   private final BatchNorm2d bn;
   private final Activation act;
 
@@ -34,7 +36,8 @@ public final class ConvModule extends Layer {
         register(
             "conv",
             new Conv2d(b, rnd, in, out, kernel, stride, padding, 1, groups, norm == null, mode));
-    this.bn = norm == null ? null : register("bn", new BatchNorm2d(b, out, norm));
+    this.norm = norm == null ? null : register(norm.abbreviation(), norm.build(b, out));
+    this.bn = this.norm instanceof BatchNorm2d n ? n : null;
     this.act = act;
   }
 
@@ -44,8 +47,11 @@ public final class ConvModule extends Layer {
    */
   public ConvModule(Backend b, Conv2d sharedConv, NormCfg norm, Activation act) {
     this.conv = register("conv", sharedConv);
-    this.bn =
-        norm == null ? null : register("bn", new BatchNorm2d(b, sharedConv.outChannels(), norm));
+    this.norm =
+        norm == null
+            ? null
+            : register(norm.abbreviation(), norm.build(b, sharedConv.outChannels()));
+    this.bn = this.norm instanceof BatchNorm2d n ? n : null;
     this.act = act;
   }
 
@@ -53,9 +59,14 @@ public final class ConvModule extends Layer {
     return conv;
   }
 
-  /** The norm layer, or null. */
+  /** The batch-norm layer, or null (no norm, or group norm). */
   public BatchNorm2d bn() {
     return bn;
+  }
+
+  /** The norm layer (batch or group norm), or null. */
+  public Layer norm() {
+    return norm;
   }
 
   public Activation activation() {
@@ -72,8 +83,8 @@ public final class ConvModule extends Layer {
         FlopCounter.record(bn, "batch_norm", 2 * y.size());
       } else {
         y = conv.forward(x);
-        if (bn != null) {
-          y = bn.forward(y);
+        if (norm != null) {
+          y = norm.forward(y);
         }
       }
       return scope.handOut(act.apply(y));

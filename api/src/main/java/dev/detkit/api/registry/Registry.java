@@ -193,6 +193,15 @@ public final class Registry {
   private <A extends Record, T> T create(
       ComponentSpec<A, T> spec, CfgMap cfg, String path, BuildContext ctx) {
     A args = binder.bind(spec.argsType(), cfg, spec.name(), path);
-    return spec.factory().create(args, ctx);
+    try {
+      return spec.factory().create(args, ctx);
+    } catch (IllegalArgumentException e) {
+      // Arguments that are valid one by one but not together (for example num_groups that does
+      // not divide a layer's channels) surface while building: still the config's fault.
+      ConfigException c =
+          ConfigException.at(cfg.origin(), path, spec.name() + ": " + e.getMessage());
+      c.initCause(e);
+      throw c;
+    }
   }
 }

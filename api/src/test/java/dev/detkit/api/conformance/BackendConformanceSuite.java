@@ -9,6 +9,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.detkit.api.nn.GroupNorm;
+import dev.detkit.api.nn.NormCfg;
 import dev.detkit.api.tensor.Backend;
 import dev.detkit.api.tensor.Capability;
 import dev.detkit.api.tensor.Conv2dOptions;
@@ -134,13 +136,15 @@ public abstract class BackendConformanceSuite {
     Random rnd = new Random(13);
     Ref x = Ref.random(rnd, -1, 1, 1, 144, 28, 40);
     Ref w = Ref.random(rnd, -1, 1, outChannels, 144, 1, 1);
+    Ref b = Ref.random(rnd, -1, 1, outChannels);
     Tensor y =
         f(x.floats(), x.shape())
             .toChannelsLast()
-            .conv2d(f(w.floats(), w.shape()), null, Conv2dOptions.of(1, 0, 1, 1));
+            .conv2d(
+                f(w.floats(), w.shape()), f(b.floats(), outChannels), Conv2dOptions.of(1, 0, 1, 1));
     assertClose(
         y,
-        Ref.conv2d(x, w, null, 1, 1, new int[] {0, 0, 0, 0}, 1, 1, 1),
+        Ref.conv2d(x, w, b, 1, 1, new int[] {0, 0, 0, 0}, 1, 1, 1),
         1e-4,
         1e-5,
         "channels-last 1x1 conv");
@@ -180,6 +184,27 @@ public abstract class BackendConformanceSuite {
     assertClose(y, expected[0], 1e-5, 1e-5, "bn output");
     assertClose(mean, expected[1], 1e-6, 1e-6, "running mean");
     assertClose(var, expected[2], 1e-6, 1e-6, "running var");
+  }
+
+  /** mmcv's GN (nn.GroupNorm) through the backend's batch-norm kernel, and its input gradient. */
+  @Test
+  void groupNormMatchesReference() {
+    Random rnd = new Random(8);
+    Ref x = Ref.random(rnd, -2, 3, 2, 6, 5, 7);
+    Ref g = Ref.random(rnd, 0.5, 1.5, 6);
+    Ref b = Ref.random(rnd, -1, 1, 6);
+    Ref dy = Ref.random(rnd, -1, 1, 2, 6, 5, 7);
+    Ref[] expected = Ref.groupNorm(x, 3, g, b, 1e-5, dy);
+    GroupNorm gn = new GroupNorm(backend(), 6, new NormCfg("GN", 1e-5, 0.1, true, 3));
+    gn.weight().set(f(g.floats(), 6));
+    gn.bias().set(f(b.floats(), 6));
+    assertClose(gn.forward(f(x.floats(), x.shape())), expected[0], 1e-5, 1e-5, "gn output");
+    assumeTrue(backend().has(Capability.AUTOGRAD), "backend lacks autograd");
+    try (var rec = backend().recordGradients()) {
+      Tensor xt = f(x.floats(), x.shape()).requiresGrad(true);
+      gn.forward(xt).mul(f(dy.floats(), dy.shape())).sum().backward();
+      assertClose(xt.grad(), expected[1], 1e-5, 1e-5, "gn input grad");
+    }
   }
 
   @Test

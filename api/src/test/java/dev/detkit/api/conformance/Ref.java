@@ -306,6 +306,51 @@ public final class Ref {
   }
 
   /** Batch norm over axis 1; in training mode also returns updated running stats in out[1..2]. */
+  /**
+   * {@code nn.GroupNorm} on NCHW {@code x}: each sample's group of {@code c / groups} channels
+   * normalised by its mean and biased variance, then {@code * gamma[c] + beta[c]}. With {@code dy},
+   * also the input gradient of {@code sum(y * dy)} (returned second).
+   */
+  public static Ref[] groupNorm(Ref x, int groups, Ref gamma, Ref beta, double eps, Ref dy) {
+    int n = x.shape[0];
+    int c = x.shape[1];
+    int inner = x.v.length / (n * c);
+    int per = c / groups * inner;
+    double[] y = new double[x.v.length];
+    double[] dx = new double[x.v.length];
+    for (int ni = 0; ni < n; ni++) {
+      for (int gi = 0; gi < groups; gi++) {
+        int base = (ni * c + gi * (c / groups)) * inner;
+        double s = 0;
+        for (int k = 0; k < per; k++) {
+          s += x.v[base + k];
+        }
+        double mu = s / per;
+        double sq = 0;
+        for (int k = 0; k < per; k++) {
+          sq += (x.v[base + k] - mu) * (x.v[base + k] - mu);
+        }
+        double inv = 1 / Math.sqrt(sq / per + eps);
+        double meanG = 0;
+        double meanGx = 0;
+        for (int k = 0; k < per; k++) {
+          int ch = (base + k) / inner % c;
+          double xhat = (x.v[base + k] - mu) * inv;
+          y[base + k] = xhat * gamma.v[ch] + beta.v[ch];
+          double g = dy.v[base + k] * gamma.v[ch];
+          meanG += g / per;
+          meanGx += g * xhat / per;
+        }
+        for (int k = 0; k < per; k++) {
+          int ch = (base + k) / inner % c;
+          double xhat = (x.v[base + k] - mu) * inv;
+          dx[base + k] = inv * (dy.v[base + k] * gamma.v[ch] - meanG - xhat * meanGx);
+        }
+      }
+    }
+    return new Ref[] {new Ref(y, x.shape), new Ref(dx, x.shape)};
+  }
+
   public static Ref[] batchNorm(
       Ref x,
       Ref mean,

@@ -152,7 +152,7 @@ public final class SyntheticShapes {
     int h = (int) Math.max(spec.minSide(), Math.min(spec.maxSide(), Math.round(w * aspect)));
     int x1 = rng.nextInt(size - w + 1);
     int y1 = rng.nextInt(size - h + 1);
-    Scalar color = new Scalar(40 + rng.nextInt(216), 40 + rng.nextInt(216), 40 + rng.nextInt(216));
+    Scalar color = contrasting(img, rng);
     switch (cls) {
       case 0 ->
           Imgproc.ellipse(

@@ -1,6 +1,7 @@
 package dev.detkit.engine.optim;
 
 import dev.detkit.api.nn.BatchNorm2d;
+import dev.detkit.api.nn.GroupNorm;
 import dev.detkit.api.nn.Module;
 import dev.detkit.api.nn.Parameter;
 import dev.detkit.api.registry.Default;
@@ -38,6 +39,9 @@ public record ParamwiseCfg(
           if (m instanceof BatchNorm2d bn) {
             norm.add(bn.weight());
             norm.add(bn.bias());
+          } else if (m instanceof GroupNorm gn) {
+            norm.add(gn.weight());
+            norm.add(gn.bias());
           }
         });
     Set<Parameter> seen = Collections.newSetFromMap(new IdentityHashMap<>());
