@@ -454,6 +454,9 @@ final class DjlKernels implements Kernels {
     PtNDArray bias = b == null ? null : a(b);
     int cout = (int) weight.getShape().get(0);
     int extra = needsChannelWorkaround(a(x), input, weight, o) ? (16 - cout % 16) % 16 : 0;
+    if (extra > 0 && padded == null && isPointwise(weight, o) && !Contiguity.isContiguous(input)) {
+      return pointwiseChannelsLast(input, weight, bias);
+    }
     PtNDArray paddedWeight = null;
     PtNDArray paddedBias = null;
     PtNDArray wide = null;
@@ -486,6 +489,36 @@ final class DjlKernels implements Kernels {
           t.close();
         }
       }
+    }
+  }
+
+  private static boolean isPointwise(PtNDArray weight, Conv2dOptions o) {
+    return weight.getShape().get(2) == 1
+        && weight.getShape().get(3) == 1
+        && o.strideH() == 1
+        && o.strideW() == 1
+        && o.groups() == 1
+        && o.padding().equals(Padding2d.NONE);
+  }
+
+  /**
+   * A 1x1 convolution of a channels-last input as one matrix product: the input's storage is the
+   * row-major (N*H*W, C) matrix, so {@code rows x weight^T} is the output, channels-last again.
+   * Used where the convolution kernel would need the padded-channel workaround: no wasted channels,
+   * and the result is a dense channels-last tensor rather than a strided slice of a wider one.
+   */
+  private static PtNDArray pointwiseChannelsLast(PtNDArray x, PtNDArray weight, PtNDArray bias) {
+    long[] s = x.getShape().getShape();
+    long cout = weight.getShape().get(0);
+    try (PtNDArray nhwc = JniUtils.permute(x, new long[] {0, 2, 3, 1});
+        PtNDArray rows = JniUtils.reshape(nhwc, new long[] {s[0] * s[2] * s[3], s[1]});
+        PtNDArray w2 = JniUtils.reshape(weight, new long[] {cout, s[1]});
+        PtNDArray wt = JniUtils.transpose(w2, 0, 1);
+        PtNDArray y = JniUtils.matmul(rows, wt);
+        PtNDArray biased = bias == null ? null : JniUtils.add(y, bias);
+        PtNDArray out4 =
+            JniUtils.reshape(biased == null ? y : biased, new long[] {s[0], s[2], s[3], cout})) {
+      return JniUtils.permute(out4, new long[] {0, 3, 1, 2});
     }
   }
 
