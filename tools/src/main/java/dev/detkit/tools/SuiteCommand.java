@@ -178,7 +178,8 @@ final class SuiteCommand implements Callable<Integer> {
     List<String> cmd = new ArrayList<>();
     cmd.add(ProcessHandle.current().info().command().orElse("java"));
     for (String a : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
-      if (a.startsWith("-Xmx") || a.startsWith("-Xss") || a.startsWith("-XX:MaxDirectMemorySize")) {
+      // Heap and GC settings too: a cell's memory figures must be those of the launcher's JVM.
+      if (a.startsWith("-Xm") || a.startsWith("-Xss") || a.startsWith("-XX:")) {
         cmd.add(a);
       }
     }
