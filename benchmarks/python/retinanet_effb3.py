@@ -5,7 +5,7 @@ FPN (on_input extra convs) and RetinaSepBNHead with mmdet's state-dict names, so
 loads into it; `--check FIXTURE_DIR` verifies it against mmdetection's own outputs of the golden fixture
 (EfficientNet-b0) before timing. Run with torch from the machine's local wheel store:
 
-    /tmp/venv/bin/python benchmarks/python/retinanet_effb3.py --arch b3 --size 896 --threads 2
+    /tmp/venv/bin/python benchmarks/python/retinanet_effb3.py --arch b3 --size 896 --threads 2 [--swish fused]
 
 Phases as `./detkit benchmark --shape`: forward (backbone+neck+head) and end to end (preprocess of a
 synthetic uint8 image + forward); post-processing is not reimplemented here.
@@ -65,6 +65,13 @@ class SameConv(nn.Conv2d):
         return F.conv2d(x, self.weight, self.bias, self.stride, 0, 1, self.groups)
 
 
+# mmcv's Swish is `x * torch.sigmoid(x)`, two ops (and two saved tensors when training); detkit
+# computes it the same way. `--swish fused` uses F.silu instead, the faster form a PyTorch user could
+# write for the same function.
+SWISH = {'mmcv': lambda x: x * torch.sigmoid(x), 'fused': lambda x: F.silu(x)}
+swish = SWISH['mmcv']
+
+
 class ConvModule(nn.Module):
     def __init__(self, cin, cout, k, s=1, g=1, act='swish', same=True, norm=True, eps=1e-3, p=None):
         super().__init__()
@@ -78,7 +85,7 @@ class ConvModule(nn.Module):
         x = self.conv(x)
         if self.bn is not None:
             x = self.bn(x)
-        return F.silu(x) if self.act == 'swish' else F.relu(x) if self.act == 'relu' else torch.sigmoid(x) if self.act == 'sigmoid' else x
+        return swish(x) if self.act == 'swish' else F.relu(x) if self.act == 'relu' else torch.sigmoid(x) if self.act == 'sigmoid' else x
 
 
 class SE(nn.Module):
@@ -237,7 +244,7 @@ def train_step_times(args):
         if i >= args.warmup:
             times.append(time.perf_counter() - t0)
         print('iteration %d: %.2f s' % (i, time.perf_counter() - t0), flush=True)
-    return {'torch': torch.__version__, 'arch': args.arch, 'size': s, 'batch': n, 'threads': args.threads,
+    return {'torch': torch.__version__, 'arch': args.arch, 'size': s, 'batch': n, 'threads': args.threads, 'swish': args.swish,
             'train_iter_s': sum(times) / len(times),
             'rss_peak_mb': resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}
 
@@ -252,8 +259,12 @@ def main():
     ap.add_argument('--check', metavar='FIXTURE_DIR')
     ap.add_argument('--train', action='store_true', help='time training iterations instead of inference')
     ap.add_argument('--batch', type=int, default=2)
+    ap.add_argument('--swish', choices=sorted(SWISH), default='mmcv',
+                    help="mmcv: x * sigmoid(x) as mmdetection's model computes it; fused: F.silu")
     args = ap.parse_args()
     torch.set_num_threads(args.threads)
+    global swish
+    swish = SWISH[args.swish]
     if args.train:
         print(json.dumps(train_step_times(args), indent=2))
         return
@@ -264,7 +275,7 @@ def main():
     mean = torch.tensor([123.675, 116.28, 103.53]).view(1, 3, 1, 1)
     std = torch.tensor([58.395, 57.12, 57.375]).view(1, 3, 1, 1)
     img = torch.randint(0, 256, (args.size, args.size, 3), dtype=torch.uint8)
-    result = {'torch': torch.__version__, 'arch': args.arch, 'size': args.size, 'threads': args.threads, 'params': params}
+    result = {'torch': torch.__version__, 'arch': args.arch, 'size': args.size, 'threads': args.threads, 'swish': args.swish, 'params': params}
     for layout in ['nchw', 'channels_last']:
         m = model.to(memory_format=torch.channels_last) if layout == 'channels_last' else model
         fwd, e2e, bb = [], [], []
