@@ -212,7 +212,12 @@ final class BenchmarkCommand implements Callable<Integer> {
         model.layout.equals("channels_last")
             && b.has(dev.detkit.api.tensor.Capability.CHANNELS_LAST);
     protocol.put("layout", cl ? "channels_last" : "nchw");
-    protocol.put("bn_folded", !"false".equals(System.getProperty("detkit.foldBn")));
+    // True when eval-mode batch norms were folded into their convs (a GN-only model has none).
+    boolean hasBatchNorm =
+        ((Module) net)
+            .namedModules().values().stream()
+                .anyMatch(m -> m instanceof dev.detkit.api.nn.BatchNorm2d);
+    protocol.put("bn_folded", hasBatchNorm && !"false".equals(System.getProperty("detkit.foldBn")));
     rec.put("protocol", protocol);
     rec.put("input_shape", inputShape);
     rec.put("params", ((Module) net).parameterCount());
