@@ -15,6 +15,7 @@ public final class ConvModule extends Layer {
   private final Layer norm;
   private final BatchNorm2d bn;
   private final Activation act;
+  private final boolean sharedConv;
 
   /**
    * @param norm null for no norm layer
@@ -39,6 +40,7 @@ public final class ConvModule extends Layer {
     this.norm = norm == null ? null : register(norm.abbreviation(), norm.build(b, out));
     this.bn = this.norm instanceof BatchNorm2d n ? n : null;
     this.act = act;
+    this.sharedConv = false;
   }
 
   /**
@@ -53,6 +55,7 @@ public final class ConvModule extends Layer {
             : register(norm.abbreviation(), norm.build(b, sharedConv.outChannels()));
     this.bn = this.norm instanceof BatchNorm2d n ? n : null;
     this.act = act;
+    this.sharedConv = true;
   }
 
   public Conv2d conv() {
@@ -78,7 +81,10 @@ public final class ConvModule extends Layer {
     // Intermediates die here, as PyTorch frees them: the working set stays small and hot.
     try (TensorScope scope = TensorScope.open()) {
       Tensor y;
-      if (bn != null && !isTraining() && FOLD_BN) {
+      // A conv shared across levels (RetinaSepBNHead) is not folded: each level's BN would need
+      // its own folded copy of the shared weights (5 x 19 MB for the seed head) for a saving of
+      // one elementwise pass per level.
+      if (bn != null && !isTraining() && FOLD_BN && !sharedConv) {
         y = conv.forward(x, folded());
         FlopCounter.record(bn, "batch_norm", 2 * y.size());
       } else {
