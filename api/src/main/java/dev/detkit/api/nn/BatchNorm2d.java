@@ -9,7 +9,7 @@ import dev.detkit.api.tensor.Tensor;
  * and {@code num_batches_tracked}. In training mode it normalises with batch statistics and updates
  * the running ones as PyTorch does; in eval mode it uses the running ones.
  */
-public final class BatchNorm2d extends Layer {
+public final class BatchNorm2d extends Layer implements NormLayer {
   private final Parameter weight;
   private final Parameter bias;
   private final Parameter runningMean;
@@ -56,10 +56,12 @@ public final class BatchNorm2d extends Layer {
     return cfg.eps();
   }
 
+  @Override
   public Parameter weight() {
     return weight;
   }
 
+  @Override
   public Parameter bias() {
     return bias;
   }

@@ -12,7 +12,7 @@ import dev.detkit.api.tensor.TensorScope;
  * compute the same thing and the result does not depend on the batch — why mmdetection trains from
  * scratch with GN.
  */
-public final class GroupNorm extends Layer {
+public final class GroupNorm extends Layer implements NormLayer {
   private final Parameter weight;
   private final Parameter bias;
   private final int channels;
@@ -42,10 +42,12 @@ public final class GroupNorm extends Layer {
     }
   }
 
+  @Override
   public Parameter weight() {
     return weight;
   }
 
+  @Override
   public Parameter bias() {
     return bias;
   }

@@ -1,8 +1,7 @@
 package dev.detkit.engine.optim;
 
-import dev.detkit.api.nn.BatchNorm2d;
-import dev.detkit.api.nn.GroupNorm;
 import dev.detkit.api.nn.Module;
+import dev.detkit.api.nn.NormLayer;
 import dev.detkit.api.nn.Parameter;
 import dev.detkit.api.registry.Default;
 import java.util.ArrayList;
@@ -36,12 +35,9 @@ public record ParamwiseCfg(
     Set<Parameter> norm = Collections.newSetFromMap(new IdentityHashMap<>());
     model.apply(
         m -> {
-          if (m instanceof BatchNorm2d bn) {
-            norm.add(bn.weight());
-            norm.add(bn.bias());
-          } else if (m instanceof GroupNorm gn) {
-            norm.add(gn.weight());
-            norm.add(gn.bias());
+          if (m instanceof NormLayer n) {
+            norm.add(n.weight());
+            norm.add(n.bias());
           }
         });
     Set<Parameter> seen = Collections.newSetFromMap(new IdentityHashMap<>());
