@@ -36,6 +36,8 @@ public final class Environment {
     String v = Environment.class.getPackage().getImplementationVersion();
     m.put("detkit_version", v == null ? "0.1.0-SNAPSHOT" : v);
     m.put("glibc_tunables", System.getenv().getOrDefault("GLIBC_TUNABLES", ""));
+    // libtorch's kernel ISA for elementwise ops ("" = its own choice); the launcher sets avx2.
+    m.put("aten_cpu_capability", System.getenv().getOrDefault("ATEN_CPU_CAPABILITY", ""));
     return m;
   }
 }
