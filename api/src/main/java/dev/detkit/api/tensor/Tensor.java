@@ -324,6 +324,11 @@ public final class Tensor implements AutoCloseable {
     return unary(UnaryOp.SILU);
   }
 
+  /** {@code log(1 + exp(x))}, computed without overflow (PyTorch's {@code softplus}). */
+  public Tensor softplus() {
+    return unary(UnaryOp.SOFTPLUS);
+  }
+
   public Tensor not() {
     return unary(UnaryOp.NOT);
   }
@@ -339,7 +344,7 @@ public final class Tensor implements AutoCloseable {
     }
     boolean floatOnly =
         switch (op) {
-          case EXP, LOG, SQRT, SIGMOID, SILU, IS_NAN, FLOOR, CEIL -> true;
+          case EXP, LOG, SQRT, SIGMOID, SILU, SOFTPLUS, IS_NAN, FLOOR, CEIL -> true;
           default -> false;
         };
     if (floatOnly && !dtype.isFloating()) {

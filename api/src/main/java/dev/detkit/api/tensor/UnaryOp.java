@@ -13,6 +13,8 @@ public enum UnaryOp {
   SIGMOID,
   /** {@code x * sigmoid(x)}, also called Swish. */
   SILU,
+  /** {@code log(1 + exp(x))}, without overflow for large {@code |x|}. */
+  SOFTPLUS,
   /** Logical not of a BOOL tensor. */
   NOT,
   /** BOOL result: true where the element is NaN. */

@@ -502,6 +502,23 @@ public abstract class BackendConformanceSuite {
   }
 
   @Test
+  void softplusAndSquareGradients() {
+    assumeTrue(backend().has(Capability.AUTOGRAD), "backend lacks autograd");
+    Ref x = Ref.random(new Random(6), -30, 30, 4, 5);
+    try (var g = backend().recordGradients()) {
+      Tensor xt = f(x.floats(), 4, 5).requiresGrad(true);
+      xt.softplus().mul(xt.sigmoid().pow(2)).sum().backward();
+      Ref expected =
+          x.map(
+              a -> {
+                double s = Ref.sigmoid(a);
+                return s * s * s + Ref.softplus(a) * 2 * s * s * (1 - s);
+              });
+      assertClose(xt.grad(), expected, 1e-5, 1e-5, "grad of softplus(x) * sigmoid(x)^2");
+    }
+  }
+
+  @Test
   void noGradientsRecordedOutsideARecordingScope() {
     assumeTrue(backend().has(Capability.AUTOGRAD), "backend lacks autograd");
     Tensor w = f(new float[] {1, 2}, 2).requiresGrad(true);

@@ -113,6 +113,11 @@ public final class ConformanceCases {
     cs.add(unary("sigmoid", u, (b, t) -> t[0].sigmoid(), Ref::sigmoid));
     cs.add(unary("silu", u, (b, t) -> t[0].silu(), a -> a * Ref.sigmoid(a)));
     cs.add(unary("exp", u, (b, t) -> t[0].exp(), Math::exp));
+    cs.add(unary("softplus", u, (b, t) -> t[0].softplus(), Ref::softplus));
+    Ref wide = Ref.random(rnd, -120, 120, 4, 25);
+    cs.add(unary("softplus of large |x|", wide, (b, t) -> t[0].softplus(), Ref::softplus));
+    cs.add(unary("pow 2", u, (b, t) -> t[0].pow(2), a -> a * a));
+    cs.add(unary("pow 1.5", pos, (b, t) -> t[0].pow(1.5), a -> Math.pow(a, 1.5)));
     cs.add(unary("log", pos, (b, t) -> t[0].log(), Math::log));
     cs.add(unary("sqrt", pos, (b, t) -> t[0].sqrt(), Math::sqrt));
     cs.add(unary("abs", u, (b, t) -> t[0].abs(), Math::abs));

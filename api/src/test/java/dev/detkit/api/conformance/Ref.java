@@ -136,6 +136,11 @@ public final class Ref {
     return 1 / (1 + Math.exp(-x));
   }
 
+  /** {@code log(1 + exp(x))} in double, without overflow. */
+  public static double softplus(double x) {
+    return Math.max(x, 0) + Math.log1p(Math.exp(-Math.abs(x)));
+  }
+
   /** Sum or mean over the given axes (keepDims false). */
   public Ref reduce(int[] axes, boolean mean, boolean max) {
     boolean[] red = new boolean[rank()];

@@ -9,7 +9,8 @@ import dev.detkit.api.tensor.Tensor;
  * mmdet's sigmoid {@code FocalLoss} as its CPU path computes it ({@code py_sigmoid_focal_loss}):
  * one-hot targets (label C = background, an all-zero row), {@code BCEWithLogits * (alpha t + (1 -
  * alpha)(1 - t)) * pt^gamma} with {@code pt = (1 - p) t + p (1 - t)}, weighted per row, reduced,
- * times {@code loss_weight}. Gradients flow through {@code pt} as in mmdet.
+ * times {@code loss_weight}. Gradients flow through {@code pt} as in mmdet (here written as {@code
+ * sigmoid(s)}, the same function, see {@link #forward}).
  */
 public final class FocalLoss implements ClassificationLoss {
 
@@ -44,24 +45,22 @@ public final class FocalLoss implements ClassificationLoss {
 
   @Override
   public Tensor forward(Tensor logits, Tensor labels, Tensor weight, Double avgFactor) {
-    Tensor t = oneHot(labels, logits.dim(1));
-    Tensor p = logits.sigmoid();
-    Tensor pt = p.neg().add(1).mul(t).add(p.mul(t.neg().add(1)));
-    Tensor alphaT = t.mul(2 * args.alpha() - 1).add(1 - args.alpha());
-    Tensor focalWeight = alphaT.mul(pt.pow(args.gamma()));
-    Tensor loss = bceWithLogits(logits, t).mul(focalWeight);
+    Backend b = logits.backend();
+    Tensor positive = oneHot(labels, logits.dim(1));
+    // With s = -x where the target is 1 and s = x where it is 0, mmdet's pt = (1 - p) t + p (1 - t)
+    // is sigmoid(s) and BCEWithLogits(x, t) is softplus(s): the same function in four passes
+    // over the anchors x classes grid instead of about twenty (each pass again in backward).
+    Tensor s = logits.mul(positive.where(b.scalar(-1f), b.scalar(1f)));
+    Tensor alphaT =
+        positive.where(b.scalar((float) args.alpha()), b.scalar((float) (1 - args.alpha())));
+    Tensor loss = s.softplus().mul(s.sigmoid().pow(args.gamma())).mul(alphaT);
     return WeightedReduction.reduce(loss, weight, args.reduction(), avgFactor)
         .mul(args.lossWeight());
   }
 
-  /** {@code max(x, 0) - x t + log(1 + exp(-|x|))}, the stable form PyTorch uses. */
-  static Tensor bceWithLogits(Tensor x, Tensor t) {
-    return x.relu().sub(x.mul(t)).add(x.abs().neg().exp().add(1).log());
-  }
-
   /**
-   * {@code one_hot(labels, C + 1)[:, :C]} as float32 with the class axis at 1: background entries
-   * are all zero.
+   * {@code one_hot(labels, C + 1)[:, :C]} as a BOOL mask with the class axis at 1: background
+   * entries are all false.
    */
   static Tensor oneHot(Tensor labels, int numClasses) {
     Backend b = labels.backend();
@@ -69,6 +68,6 @@ public final class FocalLoss implements ClassificationLoss {
     java.util.Arrays.fill(shape, 1);
     shape[1] = numClasses;
     Tensor classes = b.arange(numClasses).reshape(shape);
-    return labels.toType(DType.INT64).unsqueeze(1).eq(classes).toType(DType.FLOAT32);
+    return labels.toType(DType.INT64).unsqueeze(1).eq(classes);
   }
 }

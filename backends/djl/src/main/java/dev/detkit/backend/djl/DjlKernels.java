@@ -293,6 +293,11 @@ final class DjlKernels implements Kernels {
 
   @Override
   public Object binaryScalar(BinaryOp op, Object x, double s) {
+    if (op == BinaryOp.POW && s == 2) {
+      // A tensor exponent takes libtorch's general pow kernel (Sleef powf per element); square is
+      // one multiply, and the focal loss squares a tensor of anchors x classes every iteration.
+      return JniUtils.square(a(x));
+    }
     try (PtNDArray scalar = scalarLike(a(x), s)) {
       return binary(op, x, scalar);
     }
@@ -312,6 +317,7 @@ final class DjlKernels implements Kernels {
       case RELU -> JniUtils.relu(x);
       case SIGMOID -> JniUtils.sigmoid(x);
       case SILU -> silu(x);
+      case SOFTPLUS -> JniUtils.softPlus(x);
       case NOT -> JniUtils.logicalNot(x);
       case IS_NAN -> JniUtils.isNaN(x);
     };

@@ -279,9 +279,16 @@ final class Nd4jKernels implements Kernels {
       case SIGMOID -> Transforms.sigmoid(x, true);
       // ND4J's own swish writes into its input; sigmoid on a copy, then multiply, never does.
       case SILU -> Transforms.sigmoid(x, true).muli(x);
+      case SOFTPLUS -> softplus(x);
       case NOT -> Transforms.not(x);
       case IS_NAN -> own(x.isNaN());
     };
+  }
+
+  /** {@code max(x, 0) + log(1 + exp(-|x|))}: ND4J's own softplus overflows to inf for large x. */
+  private static INDArray softplus(INDArray x) {
+    INDArray tail = Transforms.exp(Transforms.abs(x, true).negi(), false).addi(1);
+    return Transforms.log(tail, false).addi(Transforms.relu(x, true));
   }
 
   @Override
