@@ -1,7 +1,8 @@
 package dev.detkit.tools;
 
-import com.google.gson.Gson;
 import com.google.gson.GsonBuilder;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
 import dev.detkit.api.backend.Backends;
 import dev.detkit.api.config.ConfigLoader;
 import dev.detkit.api.config.ResolvedConfig;
@@ -108,14 +109,14 @@ final class QuickstartCommand implements Callable<Integer> {
     draw(cfg, ckpt, workDir.resolve("vis"), err);
 
     out.println("[5/5] benchmarking inference (./detkit benchmark protocol)");
-    Map<String, Object> bench = benchmark(ckpt, options);
+    JsonObject bench = benchmark(ckpt, options);
 
     Map<String, Object> summary = new LinkedHashMap<>();
     summary.put("bbox_mAP", metrics.get("bbox_mAP"));
     summary.put("bbox_mAP_50", metrics.get("bbox_mAP_50"));
     summary.put("bbox_mAP_75", metrics.get("bbox_mAP_75"));
     summary.put("mem_gb", Math.round(memMb / 1024.0 * 100) / 100.0);
-    summary.put("fps", bench.get("fps"));
+    summary.put("fps", bench.get("fps").getAsDouble());
     summary.put("train_seconds", trainSeconds);
     summary.put("checkpoint", ckpt.toString());
     summary.put("curves", train.resolve("curves.png").toString());
@@ -123,7 +124,7 @@ final class QuickstartCommand implements Callable<Integer> {
     summary.put("benchmark", bench);
     Files.writeString(
         workDir.resolve("summary.json"),
-        new GsonBuilder().setPrettyPrinting().create().toJson(summary));
+        new GsonBuilder().setPrettyPrinting().disableHtmlEscaping().create().toJson(summary));
     out.printf(
         Locale.ROOT,
         "quickstart: box AP %.3f (AP50 %.3f), Mem %.2f GB (peak RSS while training), %.1f fps"
@@ -131,7 +132,7 @@ final class QuickstartCommand implements Callable<Integer> {
         metrics.getOrDefault("bbox_mAP", Double.NaN),
         metrics.getOrDefault("bbox_mAP_50", Double.NaN),
         memMb / 1024.0,
-        ((Number) bench.get("fps")).doubleValue(),
+        bench.get("fps").getAsDouble(),
         trainSeconds,
         workDir.resolve("summary.json"));
     return 0;
@@ -160,7 +161,7 @@ final class QuickstartCommand implements Callable<Integer> {
   }
 
   @SuppressWarnings("unchecked")
-  private Map<String, Object> benchmark(Path ckpt, List<String> options) {
+  private JsonObject benchmark(Path ckpt, List<String> options) {
     List<String> args =
         new ArrayList<>(
             List.of(
@@ -182,6 +183,7 @@ final class QuickstartCommand implements Callable<Integer> {
     if (rc != 0) {
       throw new UserError("benchmark failed: " + log);
     }
-    return new Gson().fromJson(json.toString().trim(), Map.class);
+    // Kept as parsed JSON, so the embedded record reads as the benchmark wrote it (2, not 2.0).
+    return JsonParser.parseString(json.toString().trim()).getAsJsonObject();
   }
 }
