@@ -41,7 +41,7 @@ class ImageToDetectionsTest {
     DetSample sample =
         Pipeline.build(pipeline, "pipeline", new BuildContext(Registry.get(), b))
             .load(d.resolve("image.png").toString(), 0);
-    try (RetinaNet net = RetinaNetParityTest.build(b);
+    try (SingleStageDetector net = RetinaNetParityTest.build(b);
         TensorScope scope = TensorScope.open()) {
       net.loadStateDict(
           Checkpoints.load(d.resolve("weights.safetensors")), b, true, "weights.safetensors");

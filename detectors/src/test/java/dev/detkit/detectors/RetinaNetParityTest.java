@@ -20,7 +20,7 @@ import dev.detkit.api.tensor.Backend;
 import dev.detkit.api.tensor.Tensor;
 import dev.detkit.api.tensor.TensorScope;
 import dev.detkit.api.testing.Fixtures;
-import dev.detkit.heads.AnchorHead;
+import dev.detkit.heads.HeadOutputs;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
@@ -47,11 +47,11 @@ class RetinaNetParityTest {
           new int[] {224, 320},
           new int[] {224, 320});
 
-  static RetinaNet build(Backend b) {
+  static SingleStageDetector build(Backend b) {
     ResolvedConfig cfg =
         new ConfigLoader().load(Path.of("src/test/resources/retinanet_effb0_small.yaml"));
     Registry r = Registry.get();
-    return (RetinaNet)
+    return (SingleStageDetector)
         r.build(
             ComponentKind.DETECTOR,
             cfg.map("model"),
@@ -66,7 +66,7 @@ class RetinaNetParityTest {
     Backend b = Backends.get(backend);
     Path dir = Fixtures.dir(FIXTURE);
     double tol = 1e-5;
-    try (RetinaNet net = build(b);
+    try (SingleStageDetector net = build(b);
         TensorScope scope = TensorScope.open()) {
       Map<String, TensorData> sd = Checkpoints.load(dir.resolve(weights));
       LoadReport report = net.loadStateDict(sd, b, true, weights);
@@ -78,7 +78,7 @@ class RetinaNetParityTest {
       for (int i = 0; i < 5; i++) {
         Fixtures.assertClose(feats.get(i), io.get("neck." + i), tol, backend + " neck." + i);
       }
-      AnchorHead.Outputs out = net.head().forward(feats);
+      HeadOutputs out = net.head().forward(feats);
       for (int i = 0; i < 5; i++) {
         Fixtures.assertClose(
             out.clsScores().get(i), io.get("cls_scores." + i), tol, backend + " cls_scores." + i);
@@ -86,7 +86,7 @@ class RetinaNetParityTest {
             out.bboxPreds().get(i), io.get("bbox_preds." + i), tol, backend + " bbox_preds." + i);
       }
       ImageMeta meta = IMAGE_META;
-      Detections det = net.head().predict(out, List.of(meta)).get(0);
+      Detections det = net.head().predictByFeat(out, List.of(meta)).get(0);
       assertArrayEquals(
           Arrays.stream(io.get("det.labels").toLongs()).mapToInt(v -> (int) v).toArray(),
           det.labels(),
@@ -109,7 +109,7 @@ class RetinaNetParityTest {
       Map<String, TensorData> odd = Fixtures.tensors(FIXTURE, "odd.safetensors");
       for (int j = 0; j < 2; j++) {
         List<Tensor> f = net.extractFeat(odd.get("odd_inputs." + j).toTensor(b));
-        AnchorHead.Outputs o = net.head().forward(f);
+        HeadOutputs o = net.head().forward(f);
         for (int i = 0; i < 5; i++) {
           String k = "odd." + j + ".";
           Fixtures.assertClose(

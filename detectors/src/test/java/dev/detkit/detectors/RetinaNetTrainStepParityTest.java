@@ -16,6 +16,8 @@ import dev.detkit.api.tensor.Tensor;
 import dev.detkit.api.tensor.TensorScope;
 import dev.detkit.api.testing.Fixtures;
 import dev.detkit.heads.AnchorHead;
+import dev.detkit.heads.HeadLosses;
+import dev.detkit.heads.HeadOutputs;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -43,7 +45,7 @@ class RetinaNetTrainStepParityTest {
     Backend b = Backends.get("djl");
     Map<String, TensorData> io = Fixtures.tensors(FIXTURE, "io.safetensors");
     Map<String, TensorData> tr = Fixtures.tensors(FIXTURE, "train.safetensors");
-    try (RetinaNet net = RetinaNetParityTest.build(b);
+    try (SingleStageDetector net = RetinaNetParityTest.build(b);
         TensorScope scope = TensorScope.open()) {
       net.loadStateDict(
           Checkpoints.load(Fixtures.dir(FIXTURE).resolve("weights.safetensors")), b, true, "w");
@@ -54,7 +56,7 @@ class RetinaNetTrainStepParityTest {
               tr.get("gt.bboxes").toFloats(),
               Arrays.stream(tr.get("gt.labels").toLongs()).mapToInt(v -> (int) v).toArray());
       ImageMeta meta = RetinaNetParityTest.IMAGE_META;
-      AnchorHead.Losses losses;
+      HeadLosses losses;
       try (GradientScope g = b.recordGradients()) {
         List<Tensor> feats = net.backbone().forward(io.get("inputs").toTensor(b));
         for (int i = 0; i < 3; i++) {
@@ -64,21 +66,22 @@ class RetinaNetTrainStepParityTest {
         for (int i = 0; i < 5; i++) {
           Fixtures.assertClose(neck.get(i), tr.get("train.neck." + i), 1e-4, "neck " + i);
         }
-        AnchorHead.Outputs out = net.head().forward(neck);
+        HeadOutputs out = net.head().forward(neck);
         for (int i = 0; i < 5; i++) {
           Fixtures.assertClose(
               out.bboxPreds().get(i), tr.get("train.bbox_preds." + i), 1e-4, "bbox_preds " + i);
         }
-        AnchorHead.ImageTargets t = net.head().targets(out, List.of(gt), List.of(meta)).get(0);
+        AnchorHead.ImageTargets t =
+            ((AnchorHead) net.head()).targets(out, List.of(gt), List.of(meta)).get(0);
         assertTargets(tr, t);
-        losses = net.head().loss(out, List.of(gt), List.of(meta));
+        losses = net.head().lossByFeat(out, List.of(gt), List.of(meta));
         losses.total().backward();
       }
       float[] cls = tr.get("loss_cls_per_level").toFloats();
       float[] box = tr.get("loss_bbox_per_level").toFloats();
       for (int l = 0; l < 5; l++) {
-        assertRel(cls[l], losses.lossCls().get(l).item(), 1e-5, "loss_cls level " + l);
-        assertRel(box[l], losses.lossBbox().get(l).item(), 1e-5, "loss_bbox level " + l);
+        assertRel(cls[l], losses.get("loss_cls").get(l).item(), 1e-5, "loss_cls level " + l);
+        assertRel(box[l], losses.get("loss_bbox").get(l).item(), 1e-5, "loss_bbox level " + l);
       }
       assertRel(tr.get("loss_total").toFloats()[0], losses.total().item(), 1e-5, "loss total");
       Map<String, Parameter> params = net.namedParameters();
@@ -112,6 +115,44 @@ class RetinaNetTrainStepParityTest {
         }
       }
       assertEquals(279, checked, "BN buffers checked");
+    }
+  }
+
+  /**
+   * mmdet 3.x's avg_factor is the sum over images of max(positives, 1): a second, gt-free copy of
+   * the image adds 1, and its L1 term is 0, so each level's box loss scales by avg / (avg + 1).
+   */
+  @Test
+  void anImageWithoutGtAddsOneToAvgFactor() {
+    Backend b = Backends.get("djl");
+    Map<String, TensorData> io = Fixtures.tensors(FIXTURE, "io.safetensors");
+    Map<String, TensorData> tr = Fixtures.tensors(FIXTURE, "train.safetensors");
+    try (SingleStageDetector net = RetinaNetParityTest.build(b);
+        TensorScope scope = TensorScope.open()) {
+      net.loadStateDict(
+          Checkpoints.load(Fixtures.dir(FIXTURE).resolve("weights.safetensors")), b, true, "w");
+      net.train(true);
+      GtInstances gt =
+          new GtInstances(
+              tr.get("gt.bboxes").toFloats(),
+              Arrays.stream(tr.get("gt.labels").toLongs()).mapToInt(v -> (int) v).toArray());
+      ImageMeta meta = RetinaNetParityTest.IMAGE_META;
+      Tensor x = io.get("inputs").toTensor(b);
+      HeadOutputs out = net.head().forward(net.extractFeat(b.concat(0, x, x)));
+      List<GtInstances> gts = List.of(gt, GtInstances.empty());
+      List<AnchorHead.ImageTargets> t =
+          ((AnchorHead) net.head()).targets(out, gts, List.of(meta, meta));
+      int avg = (int) tr.get("targets.avg_factor").toFloats()[0];
+      assertEquals(avg, t.get(0).avgFactor(), "image with gts");
+      assertEquals(1, t.get(1).avgFactor(), "image without gts");
+      assertTrue(Arrays.stream(t.get(1).labels()).allMatch(l -> l == 80), "all background");
+      HeadLosses losses = net.head().lossByFeat(out, gts, List.of(meta, meta));
+      float[] box = tr.get("loss_bbox_per_level").toFloats();
+      double eps = Math.ulp(1.0f);
+      for (int l = 0; l < 5; l++) {
+        double expected = box[l] * (avg + eps) / (avg + 1 + eps);
+        assertRel(expected, losses.get("loss_bbox").get(l).item(), 1e-5, "loss_bbox level " + l);
+      }
     }
   }
 

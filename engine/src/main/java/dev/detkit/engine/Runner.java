@@ -7,8 +7,9 @@ import dev.detkit.api.config.CfgNode;
 import dev.detkit.api.config.CfgPrinter;
 import dev.detkit.api.config.ConfigException;
 import dev.detkit.api.config.ResolvedConfig;
-import dev.detkit.api.model.Detector;
+import dev.detkit.api.model.TrainableDetector;
 import dev.detkit.api.nn.LoadReport;
+import dev.detkit.api.nn.Module;
 import dev.detkit.api.registry.BuildContext;
 import dev.detkit.api.registry.ComponentKind;
 import dev.detkit.api.registry.Registry;
@@ -20,12 +21,10 @@ import dev.detkit.api.tensor.Tensor;
 import dev.detkit.api.tensor.TensorScope;
 import dev.detkit.data.CocoDataset;
 import dev.detkit.data.Pipeline;
-import dev.detkit.detectors.RetinaNet;
 import dev.detkit.engine.hooks.Hook;
 import dev.detkit.engine.optim.OptimWrapper;
 import dev.detkit.engine.sched.LrSchedule;
 import dev.detkit.engine.sched.ParamScheduler;
-import dev.detkit.heads.AnchorHead;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
@@ -51,7 +50,8 @@ public final class Runner implements AutoCloseable {
   private final Path workDir;
   private final PrintWriter out;
   private final PrintWriter err;
-  private final RetinaNet model;
+  private final TrainableDetector detector;
+  private final Module model;
   private final OptimWrapper optim;
   private final LrSchedule schedule;
   private final TrainLoopCfg loop;
@@ -124,14 +124,10 @@ public final class Runner implements AutoCloseable {
             seed,
             refetch != null && refetch.unwrapped() instanceof Long n ? n.intValue() : 1000);
     this.validator = Validator.of(cfg, ctx);
-    Detector det =
-        registry.build(ComponentKind.DETECTOR, cfg.map("model"), "model", Detector.class, ctx);
-    if (!(det instanceof RetinaNet rn)) {
-      throw new IllegalArgumentException(
-          "training supports single-stage detectors built on RetinaNet, got "
-              + det.getClass().getSimpleName());
-    }
-    this.model = rn;
+    this.detector =
+        registry.build(
+            ComponentKind.DETECTOR, cfg.map("model"), "model", TrainableDetector.class, ctx);
+    this.model = detector.module();
     loadFrom();
     model.train(true);
     model.requireGradients();
@@ -312,8 +308,8 @@ public final class Runner implements AutoCloseable {
     return scalars;
   }
 
-  public RetinaNet model() {
-    return model;
+  public TrainableDetector model() {
+    return detector;
   }
 
   public List<String> classes() {
@@ -388,11 +384,13 @@ public final class Runner implements AutoCloseable {
     Map<String, Double> losses = new LinkedHashMap<>();
     try (TensorScope scope = TensorScope.open();
         GradientScope g = backend.recordGradients()) {
-      AnchorHead.Losses l = model.loss(samples);
-      Tensor total = l.total();
+      Map<String, Tensor> terms = detector.loss(samples);
+      Tensor total = null;
+      for (Tensor t : terms.values()) {
+        total = total == null ? t : total.add(t);
+      }
       losses.put("loss", total.item());
-      losses.put("loss_cls", AnchorHead.Losses.sum(l.lossCls()).item());
-      losses.put("loss_bbox", AnchorHead.Losses.sum(l.lossBbox()).item());
+      terms.forEach((k, v) -> losses.put(k, v.item()));
       optim.update(total, lr);
     }
     if (!Double.isNaN(optim.lastGradNorm())) {
@@ -412,7 +410,7 @@ public final class Runner implements AutoCloseable {
     try (GradientScope off = backend.noGradients()) {
       metrics =
           validator.run(
-              model,
+              detector,
               workDir.resolve("val_results.bbox.json"),
               (s, d) -> hooks.forEach(h -> h.afterValIter(this, s, d)));
     } finally {

@@ -9,7 +9,7 @@ import java.util.List;
  * base anchors centred at (0, 0) with ratio = h/w, scale-major order ({@code a = ratio * S +
  * scale}), then shifted over the grid in (y, x, a) row order.
  */
-public final class AnchorGenerator {
+public final class AnchorGenerator implements PriorGenerator {
 
   /** mmdet's arguments. */
   public record Args(
@@ -84,6 +84,7 @@ public final class AnchorGenerator {
     return out;
   }
 
+  @Override
   public int numLevels() {
     return base.size();
   }
@@ -93,6 +94,17 @@ public final class AnchorGenerator {
     return base.get(0).length / 4;
   }
 
+  @Override
+  public int numBasePriors() {
+    return numBaseAnchors();
+  }
+
+  @Override
+  public int priorSize() {
+    return 4;
+  }
+
+  @Override
   public int stride(int level) {
     return args.strides().get(level);
   }
@@ -105,6 +117,7 @@ public final class AnchorGenerator {
   /**
    * All anchors of a level for an {@code h x w} feature map, {@code [(y * w + x) * A + a]} rows.
    */
+  @Override
   public float[] gridPriors(int level, int h, int w) {
     float[] b = base.get(level);
     int na = b.length / 4;
@@ -127,6 +140,7 @@ public final class AnchorGenerator {
   }
 
   /** Anchors whose cell lies inside {@code ceil(pad / stride)} (mmdet's valid_flags). */
+  @Override
   public boolean[] validFlags(int level, int h, int w, int padH, int padW) {
     int s = stride(level);
     int validH = Math.min((padH + s - 1) / s, h);

@@ -9,26 +9,32 @@ import dev.detkit.api.tensor.Tensor;
 import dev.detkit.api.tensor.TensorScope;
 import dev.detkit.heads.assign.AssignResult;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Shared part of anchor-based dense heads (mmdet's {@code AnchorHead}): per-level class logits and
  * box deltas from {@link #forward}, anchors from the prior generator, the training loss against
  * ground truth ({@link #loss}) and test-time post-processing.
  */
-public abstract class AnchorHead extends Module {
+public abstract class AnchorHead extends Module implements DenseHead {
   protected final int numClasses;
-  protected final AnchorGenerator anchors;
-  protected final DeltaXYWHBBoxCoder coder;
+  protected final PriorGenerator anchors;
+  protected final BBoxCoder coder;
   protected final TestCfg testCfg;
   private final HeadTraining training;
 
   protected AnchorHead(
       int numClasses,
-      AnchorGenerator anchors,
-      DeltaXYWHBBoxCoder coder,
+      PriorGenerator anchors,
+      BBoxCoder coder,
       TestCfg testCfg,
       HeadTraining training) {
+    if (anchors.priorSize() != 4) {
+      throw new IllegalArgumentException(
+          getClass().getSimpleName() + " needs an anchor generator (boxes), not points");
+    }
     this.numClasses = numClasses;
     this.anchors = anchors;
     this.coder = coder;
@@ -49,23 +55,6 @@ public abstract class AnchorHead extends Module {
       AssignResult assign,
       int avgFactor) {}
 
-  /** Per-level classification and regression losses, each already divided by avg_factor. */
-  public record Losses(List<Tensor> lossCls, List<Tensor> lossBbox) {
-    /** {@code sum(loss_cls) + sum(loss_bbox)}, as mmengine's {@code parse_losses}. */
-    public Tensor total() {
-      return sum(lossCls).add(sum(lossBbox));
-    }
-
-    /** The sum over levels of one of the lists. */
-    public static Tensor sum(List<Tensor> levels) {
-      Tensor t = levels.get(0);
-      for (int i = 1; i < levels.size(); i++) {
-        t = t.add(levels.get(i));
-      }
-      return t;
-    }
-  }
-
   private HeadTraining requireTraining() {
     if (training == null || training.assigner() == null) {
       throw new IllegalStateException(
@@ -75,7 +64,7 @@ public abstract class AnchorHead extends Module {
   }
 
   /** Targets of each image (mmdet's {@code get_targets}, without the split into levels). */
-  public List<ImageTargets> targets(Outputs out, List<GtInstances> gts, List<ImageMeta> metas) {
+  public List<ImageTargets> targets(HeadOutputs out, List<GtInstances> gts, List<ImageMeta> metas) {
     AnchorTargets targets = new AnchorTargets(numClasses, coder, requireTraining());
     List<float[]> priors = priors(out);
     int total = priors.stream().mapToInt(p -> p.length / 4).sum();
@@ -106,7 +95,8 @@ public abstract class AnchorHead extends Module {
    * mmdet's {@code loss_by_feat}: targets per image, split into levels, then the classification and
    * regression losses of each level, all normalised by the batch's number of positives.
    */
-  public Losses loss(Outputs out, List<GtInstances> gts, List<ImageMeta> metas) {
+  @Override
+  public HeadLosses lossByFeat(HeadOutputs out, List<GtInstances> gts, List<ImageMeta> metas) {
     HeadTraining t = requireTraining();
     List<ImageTargets> targets = targets(out, gts, metas);
     double avgFactor = targets.stream().mapToInt(ImageTargets::avgFactor).sum();
@@ -114,7 +104,7 @@ public abstract class AnchorHead extends Module {
     List<Tensor> lossCls = new ArrayList<>();
     List<Tensor> lossBbox = new ArrayList<>();
     int start = 0;
-    int na = anchors.numBaseAnchors();
+    int na = anchors.numBasePriors();
     for (int l = 0; l < out.clsScores().size(); l++) {
       Tensor cls = out.clsScores().get(l);
       Tensor reg = out.bboxPreds().get(l);
@@ -144,24 +134,23 @@ public abstract class AnchorHead extends Module {
                         avgFactor)));
       }
     }
-    return new Losses(lossCls, lossBbox);
+    Map<String, List<Tensor>> terms = new LinkedHashMap<>();
+    terms.put("loss_cls", lossCls);
+    terms.put("loss_bbox", lossBbox);
+    return new HeadLosses(terms);
   }
 
-  /** Class logits and box deltas of each level. */
-  public record Outputs(List<Tensor> clsScores, List<Tensor> bboxPreds) {}
-
-  /** Runs the head on the neck's levels. */
-  public abstract Outputs forward(List<Tensor> feats);
-
+  @Override
   public int numClasses() {
     return numClasses;
   }
 
-  public AnchorGenerator anchorGenerator() {
+  @Override
+  public PriorGenerator priorGenerator() {
     return anchors;
   }
 
-  public DeltaXYWHBBoxCoder bboxCoder() {
+  public BBoxCoder bboxCoder() {
     return coder;
   }
 
@@ -170,7 +159,7 @@ public abstract class AnchorHead extends Module {
   }
 
   /** Anchors of every level for these outputs. */
-  public List<float[]> priors(Outputs out) {
+  public List<float[]> priors(HeadOutputs out) {
     List<float[]> priors = new ArrayList<>();
     for (int l = 0; l < out.clsScores().size(); l++) {
       Tensor c = out.clsScores().get(l);
@@ -180,7 +169,8 @@ public abstract class AnchorHead extends Module {
   }
 
   /** Detections per image, rescaled to each original image. */
-  public List<Detections> predict(Outputs out, List<ImageMeta> metas) {
+  @Override
+  public List<Detections> predictByFeat(HeadOutputs out, List<ImageMeta> metas) {
     if (testCfg == null) {
       throw new IllegalStateException("the head has no test_cfg");
     }
@@ -194,7 +184,7 @@ public abstract class AnchorHead extends Module {
         cls.add(out.clsScores().get(l).slice(0, i, i + 1).squeeze(0));
         reg.add(out.bboxPreds().get(l).slice(0, i, i + 1).squeeze(0));
       }
-      result.add(post.predict(cls, reg, priors, numClasses, metas.get(i)));
+      result.add(post.predict(cls, reg, null, priors, numClasses, metas.get(i)));
     }
     return result;
   }

@@ -15,10 +15,10 @@ import java.util.Arrays;
  */
 final class AnchorTargets {
   private final int numClasses;
-  private final DeltaXYWHBBoxCoder coder;
+  private final BBoxCoder coder;
   private final HeadTraining training;
 
-  AnchorTargets(int numClasses, DeltaXYWHBBoxCoder coder, HeadTraining training) {
+  AnchorTargets(int numClasses, BBoxCoder coder, HeadTraining training) {
     this.numClasses = numClasses;
     this.coder = coder;
     this.training = training;

@@ -9,7 +9,7 @@ import java.util.List;
  * mmdet's {@code DeltaXYWHBBoxCoder} ({@code bbox2delta} / {@code delta2bbox}) written with tensor
  * ops in PyTorch's operation order, so the same kernels give the same float32 results.
  */
-public final class DeltaXYWHBBoxCoder {
+public final class DeltaXYWHBBoxCoder implements BBoxCoder {
   /** {@code |log(16/1000)|}; applied to float32 data it acts as float32 4.1351666. */
   static final double MAX_RATIO = Math.abs(Math.log(16.0 / 1000));
 
@@ -47,6 +47,7 @@ public final class DeltaXYWHBBoxCoder {
   }
 
   /** Regression targets of {@code gts} relative to {@code proposals}, both {@code [N, 4]}. */
+  @Override
   public Tensor encode(Tensor proposals, Tensor gts) {
     Backend b = proposals.backend();
     Tensor pxy = proposals.slice(1, 0, 2).add(proposals.slice(1, 2, 4)).mul(0.5);
@@ -63,6 +64,7 @@ public final class DeltaXYWHBBoxCoder {
    * Boxes from deltas ({@code [N, 4]} each); {@code maxShape} (h, w) clips them when given and
    * clip_border is on.
    */
+  @Override
   public Tensor decode(Tensor rois, Tensor deltas, int[] maxShape) {
     Backend b = rois.backend();
     if (rois.dim(0) == 0) {

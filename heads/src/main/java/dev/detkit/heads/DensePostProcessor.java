@@ -17,10 +17,10 @@ import java.util.List;
  * class-aware NMS, keep {@code max_per_img}.
  */
 public final class DensePostProcessor {
-  private final DeltaXYWHBBoxCoder coder;
+  private final BBoxCoder coder;
   private final TestCfg cfg;
 
-  public DensePostProcessor(DeltaXYWHBBoxCoder coder, TestCfg cfg) {
+  public DensePostProcessor(BBoxCoder coder, TestCfg cfg) {
     this.coder = coder;
     this.cfg = cfg;
   }
@@ -73,32 +73,37 @@ public final class DensePostProcessor {
 
   /**
    * @param clsScores per level {@code [A*C, H, W]} logits of one image
-   * @param bboxPreds per level {@code [A*4, H, W]} deltas
-   * @param priors per level anchors {@code [(y*W+x)*A + a][4]} flattened
+   * @param bboxPreds per level {@code [A*4, H, W]} the coder's input (deltas or distances)
+   * @param scoreFactors per level {@code [A, H, W]} logits whose sigmoid multiplies the scores
+   *     after rescaling (FCOS/ATSS centerness), or null
+   * @param priors per level priors {@code [(y*W+x)*A + a][size]} flattened (size 4 or 2)
    */
   public Detections predict(
       List<Tensor> clsScores,
       List<Tensor> bboxPreds,
+      List<Tensor> scoreFactors,
       List<float[]> priors,
       int numClasses,
       ImageMeta meta) {
-    return run(clsScores, bboxPreds, priors, numClasses, meta, null);
+    return run(clsScores, bboxPreds, scoreFactors, priors, numClasses, meta, null);
   }
 
   /** {@link #predict} that also fills {@code trace}. */
   public Detections predictTraced(
       List<Tensor> clsScores,
       List<Tensor> bboxPreds,
+      List<Tensor> scoreFactors,
       List<float[]> priors,
       int numClasses,
       ImageMeta meta,
       List<Trace> trace) {
-    return run(clsScores, bboxPreds, priors, numClasses, meta, trace);
+    return run(clsScores, bboxPreds, scoreFactors, priors, numClasses, meta, trace);
   }
 
   private Detections run(
       List<Tensor> clsScores,
       List<Tensor> bboxPreds,
+      List<Tensor> scoreFactors,
       List<float[]> priors,
       int numClasses,
       ImageMeta meta,
@@ -108,6 +113,8 @@ public final class DensePostProcessor {
     int total = 0;
     List<float[]> levelDeltas = new ArrayList<>();
     List<float[]> levelPriors = new ArrayList<>();
+    List<float[]> levelFactors = new ArrayList<>();
+    int ps = 4;
     try (TensorScope scope = TensorScope.open()) {
       for (int l = 0; l < clsScores.size(); l++) {
         Tensor cls = clsScores.get(l);
@@ -116,18 +123,27 @@ public final class DensePostProcessor {
         levels.add(top);
         float[] deltas = bboxPreds.get(l).permute(1, 2, 0).reshape(-1, 4).toFloatArray();
         int k = top.anchorIdxs().length;
+        ps = deltas.length == 0 ? ps : priors.get(l).length / (deltas.length / 4);
+        float[] factors =
+            scoreFactors == null
+                ? null
+                : scoreFactors.get(l).permute(1, 2, 0).reshape(-1).sigmoid().toFloatArray();
         float[] d = new float[4 * k];
-        float[] p = new float[4 * k];
+        float[] p = new float[ps * k];
+        float[] f = new float[k];
         for (int i = 0; i < k; i++) {
           System.arraycopy(deltas, 4 * top.anchorIdxs()[i], d, 4 * i, 4);
-          System.arraycopy(priors.get(l), 4 * top.anchorIdxs()[i], p, 4 * i, 4);
+          System.arraycopy(priors.get(l), ps * top.anchorIdxs()[i], p, ps * i, ps);
+          f[i] = factors == null ? 1f : factors[top.anchorIdxs()[i]];
         }
         levelDeltas.add(d);
         levelPriors.add(p);
+        levelFactors.add(f);
         total += k;
       }
       float[] allD = new float[4 * total];
-      float[] allP = new float[4 * total];
+      float[] allP = new float[ps * total];
+      float[] allF = new float[total];
       float[] allS = new float[total];
       int[] allL = new int[total];
       int o = 0;
@@ -135,7 +151,8 @@ public final class DensePostProcessor {
         LevelTopK t = levels.get(l);
         int k = t.scores().length;
         System.arraycopy(levelDeltas.get(l), 0, allD, 4 * o, 4 * k);
-        System.arraycopy(levelPriors.get(l), 0, allP, 4 * o, 4 * k);
+        System.arraycopy(levelPriors.get(l), 0, allP, ps * o, ps * k);
+        System.arraycopy(levelFactors.get(l), 0, allF, o, k);
         System.arraycopy(t.scores(), 0, allS, o, k);
         System.arraycopy(t.labels(), 0, allL, o, k);
         o += k;
@@ -145,7 +162,7 @@ public final class DensePostProcessor {
               ? new float[0]
               : coder
                   .decode(
-                      b.fromFloats(allP, total, 4), b.fromFloats(allD, total, 4), meta.imgShape())
+                      b.fromFloats(allP, total, ps), b.fromFloats(allD, total, 4), meta.imgShape())
                   .toFloatArray();
       // Rescale to the original image: multiply by float32(1 / scale_factor) as mmdet's
       // scale_boxes.
@@ -158,6 +175,10 @@ public final class DensePostProcessor {
         boxes[4 * i + 1] *= sy;
         boxes[4 * i + 2] *= sx;
         boxes[4 * i + 3] *= sy;
+        if (scoreFactors != null) {
+          // mmdet multiplies by the score factor after rescaling (no square root).
+          allS[i] *= allF[i];
+        }
         float w = boxes[4 * i + 2] - boxes[4 * i];
         float h = boxes[4 * i + 3] - boxes[4 * i + 1];
         keepBox[i] = w > cfg.minBboxSize() && h > cfg.minBboxSize();

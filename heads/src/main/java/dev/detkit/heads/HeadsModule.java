@@ -23,15 +23,31 @@ public final class HeadsModule extends DetkitModule {
             ComponentKind.PRIOR_GENERATOR,
             "AnchorGenerator",
             AnchorGenerator.Args.class,
-            AnchorGenerator.class,
+            PriorGenerator.class,
             (a, ctx) -> new AnchorGenerator(a),
             "mmdet's anchors: octave scales x ratios (h/w) per stride"));
+    register(
+        ComponentSpec.of(
+            ComponentKind.PRIOR_GENERATOR,
+            "MlvlPointGenerator",
+            MlvlPointGenerator.Args.class,
+            PriorGenerator.class,
+            (a, ctx) -> new MlvlPointGenerator(a),
+            "mmdet's points: one per cell at (x + offset, y + offset) * stride"));
+    register(
+        ComponentSpec.of(
+            ComponentKind.BBOX_CODER,
+            "DistancePointBBoxCoder",
+            DistancePointBBoxCoder.Args.class,
+            BBoxCoder.class,
+            (a, ctx) -> new DistancePointBBoxCoder(a),
+            "distances (l, t, r, b) from a point to the box sides, clipped to the image"));
     register(
         ComponentSpec.of(
             ComponentKind.BBOX_CODER,
             "DeltaXYWHBBoxCoder",
             DeltaXYWHBBoxCoder.Args.class,
-            DeltaXYWHBBoxCoder.class,
+            BBoxCoder.class,
             (a, ctx) -> new DeltaXYWHBBoxCoder(a),
             "(dx, dy, dw, dh) deltas with wh-ratio clamp and border clip"));
     register(
@@ -39,7 +55,7 @@ public final class HeadsModule extends DetkitModule {
             ComponentKind.HEAD,
             "RetinaHead",
             RetinaHeadArgs.class,
-            AnchorHead.class,
+            DenseHead.class,
             (a, ctx) ->
                 new RetinaHead(a, ctx.backend(), anchors(a, ctx), coder(a, ctx), training(a, ctx)),
             "RetinaNet head: conv towers shared by all levels"));
@@ -48,7 +64,7 @@ public final class HeadsModule extends DetkitModule {
             ComponentKind.HEAD,
             "RetinaSepBNHead",
             RetinaHeadArgs.class,
-            AnchorHead.class,
+            DenseHead.class,
             (a, ctx) ->
                 new RetinaSepBNHead(
                     a, ctx.backend(), anchors(a, ctx), coder(a, ctx), training(a, ctx)),
@@ -105,11 +121,11 @@ public final class HeadsModule extends DetkitModule {
         t);
   }
 
-  private static AnchorGenerator anchors(RetinaHeadArgs a, BuildContext ctx) {
-    return ctx.build(a.anchorGenerator(), AnchorGenerator.class);
+  private static PriorGenerator anchors(RetinaHeadArgs a, BuildContext ctx) {
+    return ctx.build(a.anchorGenerator(), PriorGenerator.class);
   }
 
-  private static DeltaXYWHBBoxCoder coder(RetinaHeadArgs a, BuildContext ctx) {
-    return ctx.build(a.bboxCoder(), DeltaXYWHBBoxCoder.class);
+  private static BBoxCoder coder(RetinaHeadArgs a, BuildContext ctx) {
+    return ctx.build(a.bboxCoder(), BBoxCoder.class);
   }
 }

@@ -23,11 +23,7 @@ public final class RetinaHead extends AnchorHead {
   private final Conv2d retinaReg;
 
   public RetinaHead(
-      RetinaHeadArgs a,
-      Backend b,
-      AnchorGenerator anchors,
-      DeltaXYWHBBoxCoder coder,
-      HeadTraining training) {
+      RetinaHeadArgs a, Backend b, PriorGenerator anchors, BBoxCoder coder, HeadTraining training) {
     super(a.numClasses(), anchors, coder, a.testCfg(), training);
     Random rnd = new Random(0);
     var sym = Conv2d.PaddingMode.SYMMETRIC;
@@ -42,7 +38,7 @@ public final class RetinaHead extends AnchorHead {
           new ConvModule(
               b, rnd, in, a.featChannels(), 3, 1, 1, 1, sym, a.normCfg(), Activation.RELU));
     }
-    int na = anchors.numBaseAnchors();
+    int na = anchors.numBasePriors();
     int feat = a.stackedConvs() > 0 ? a.featChannels() : a.inChannels();
     retinaCls =
         register(
@@ -52,7 +48,7 @@ public final class RetinaHead extends AnchorHead {
   }
 
   @Override
-  public Outputs forward(List<Tensor> feats) {
+  public HeadOutputs forward(List<Tensor> feats) {
     List<Tensor> cls = new ArrayList<>();
     List<Tensor> reg = new ArrayList<>();
     for (Tensor x : feats) {
@@ -61,6 +57,6 @@ public final class RetinaHead extends AnchorHead {
         reg.add(scope.handOut(retinaReg.forward(regConvs.forward(x))));
       }
     }
-    return new Outputs(cls, reg);
+    return HeadOutputs.of(cls, reg);
   }
 }

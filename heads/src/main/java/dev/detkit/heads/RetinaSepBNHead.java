@@ -26,11 +26,7 @@ public final class RetinaSepBNHead extends AnchorHead {
   private final Conv2d retinaReg;
 
   public RetinaSepBNHead(
-      RetinaHeadArgs a,
-      Backend b,
-      AnchorGenerator anchors,
-      DeltaXYWHBBoxCoder coder,
-      HeadTraining training) {
+      RetinaHeadArgs a, Backend b, PriorGenerator anchors, BBoxCoder coder, HeadTraining training) {
     super(a.numClasses(), anchors, coder, a.testCfg(), training);
     if (a.numIns() == null || a.numIns() < 1) {
       throw new IllegalArgumentException("RetinaSepBNHead needs num_ins (the number of levels)");
@@ -61,7 +57,7 @@ public final class RetinaSepBNHead extends AnchorHead {
       clsConvs.add(cl);
       regConvs.add(rl);
     }
-    int na = anchors.numBaseAnchors();
+    int na = anchors.numBasePriors();
     int feat = a.stackedConvs() > 0 ? a.featChannels() : a.inChannels();
     retinaCls =
         register(
@@ -78,7 +74,7 @@ public final class RetinaSepBNHead extends AnchorHead {
   }
 
   @Override
-  public Outputs forward(List<Tensor> feats) {
+  public HeadOutputs forward(List<Tensor> feats) {
     if (feats.size() != clsConvs.size()) {
       throw new IllegalArgumentException(
           "RetinaSepBNHead has "
@@ -95,6 +91,6 @@ public final class RetinaSepBNHead extends AnchorHead {
         reg.add(scope.handOut(retinaReg.forward(regConvs.get(i).forward(feats.get(i)))));
       }
     }
-    return new Outputs(cls, reg);
+    return HeadOutputs.of(cls, reg);
   }
 }

@@ -62,7 +62,7 @@ class PostProcessFixtureTest {
         priors.add(g.gridPriors(l, c.dim(1), c.dim(2)));
       }
       List<DensePostProcessor.Trace> trace = new ArrayList<>();
-      Detections det = post.predictTraced(cls, reg, priors, 80, meta, trace);
+      Detections det = post.predictTraced(cls, reg, null, priors, 80, meta, trace);
       DensePostProcessor.Trace t = trace.get(0);
       for (int l = 0; l < 5; l++) {
         String k = prefix + "post.topk." + l;

@@ -3,7 +3,6 @@ package dev.detkit.tools;
 import com.google.gson.GsonBuilder;
 import dev.detkit.api.config.CfgPrinter;
 import dev.detkit.api.config.ResolvedConfig;
-import dev.detkit.api.model.Detector;
 import dev.detkit.api.nn.FlopCounter;
 import dev.detkit.api.nn.Module;
 import dev.detkit.api.registry.BuildContext;
@@ -17,10 +16,10 @@ import dev.detkit.api.tensor.TensorScope;
 import dev.detkit.data.CocoDataset;
 import dev.detkit.data.Pipeline;
 import dev.detkit.detectors.DetDataPreprocessor;
-import dev.detkit.detectors.RetinaNet;
+import dev.detkit.detectors.SingleStageDetector;
 import dev.detkit.engine.MemoryProbe;
 import dev.detkit.engine.Progress;
-import dev.detkit.heads.AnchorHead;
+import dev.detkit.heads.HeadOutputs;
 import dev.detkit.tools.bench.Environment;
 import dev.detkit.tools.bench.LatencyStats;
 import java.io.IOException;
@@ -113,12 +112,8 @@ final class BenchmarkCommand implements Callable<Integer> {
     PrintWriter err = spec.commandLine().getErr();
     ResolvedConfig cfg = model.loadConfig();
     Backend b = model.backend();
-    Detector det = ModelLoader.detector(cfg, b, model.checkpoint, err);
-    if (!(det instanceof RetinaNet net)) {
-      throw new UserError(
-          "benchmark supports single-stage detectors built on RetinaNet, got "
-              + det.getClass().getSimpleName());
-    }
+    SingleStageDetector net =
+        ModelLoader.detector(cfg, b, model.checkpoint, err, SingleStageDetector.class);
     if ((dataset ? 1 : 0) + (shape != null ? 1 : 0) + (image != null ? 1 : 0) > 1) {
       throw new UserError("--shape, --image and --dataset exclude each other");
     }
@@ -170,10 +165,10 @@ final class BenchmarkCommand implements Callable<Integer> {
         }
         DetDataPreprocessor.Batch inputs = net.preprocessor().apply(batch, b);
         long t1 = System.nanoTime();
-        AnchorHead.Outputs o = net.forward(inputs.inputs());
+        HeadOutputs o = net.forward(inputs.inputs());
         o.clsScores().get(o.clsScores().size() - 1).toFloatArray();
         long t2 = System.nanoTime();
-        net.head().predict(o, inputs.metas());
+        net.head().predictByFeat(o, inputs.metas());
         long t3 = System.nanoTime();
         inputShape = inputs.inputs().shape().dims();
         if (it >= warmup) {

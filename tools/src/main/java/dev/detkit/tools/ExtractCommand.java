@@ -5,7 +5,6 @@ import dev.detkit.api.checkpoint.Checkpoints;
 import dev.detkit.api.checkpoint.Safetensors;
 import dev.detkit.api.checkpoint.TensorData;
 import dev.detkit.api.config.ResolvedConfig;
-import dev.detkit.api.model.Detector;
 import dev.detkit.api.nn.LoadReport;
 import dev.detkit.api.nn.Module;
 import dev.detkit.api.registry.BuildContext;
@@ -15,7 +14,7 @@ import dev.detkit.api.tensor.Backend;
 import dev.detkit.api.tensor.Tensor;
 import dev.detkit.api.tensor.TensorScope;
 import dev.detkit.data.Pipeline;
-import dev.detkit.detectors.RetinaNet;
+import dev.detkit.detectors.SingleStageDetector;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -72,10 +71,8 @@ final class ExtractCommand implements Callable<Integer> {
     PrintWriter log = spec.commandLine().getOut();
     ResolvedConfig cfg = configOptions.loadConfig();
     Backend b = Backends.get(backend);
-    Detector det = ModelLoader.detector(cfg, b, null, spec.commandLine().getErr());
-    if (!(det instanceof RetinaNet net)) {
-      throw new UserError("extract supports detectors built on RetinaNet");
-    }
+    SingleStageDetector net =
+        ModelLoader.detector(cfg, b, null, spec.commandLine().getErr(), SingleStageDetector.class);
     try (net) {
       if (checkpoint != null) {
         Map<String, TensorData> sd = Checkpoints.load(checkpoint);
@@ -116,7 +113,7 @@ final class ExtractCommand implements Callable<Integer> {
     return 0;
   }
 
-  private Tensor inputTensor(ResolvedConfig cfg, RetinaNet net, Backend b) {
+  private Tensor inputTensor(ResolvedConfig cfg, SingleStageDetector net, Backend b) {
     String name = input.getFileName().toString().toLowerCase(java.util.Locale.ROOT);
     if (name.endsWith(".safetensors")) {
       Map<String, TensorData> inputs = Checkpoints.load(input);
@@ -156,7 +153,7 @@ final class ExtractCommand implements Callable<Integer> {
 
   /** A view of a detector's backbone and neck under their state-dict prefixes. */
   private static final class BackboneAndNeck extends Module {
-    BackboneAndNeck(RetinaNet net) {
+    BackboneAndNeck(SingleStageDetector net) {
       register("backbone", (Module) net.backbone());
       if (net.neck() != null) {
         register("neck", (Module) net.neck());

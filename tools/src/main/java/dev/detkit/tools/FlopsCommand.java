@@ -2,13 +2,12 @@ package dev.detkit.tools;
 
 import dev.detkit.api.backend.Backends;
 import dev.detkit.api.config.ResolvedConfig;
-import dev.detkit.api.model.Detector;
 import dev.detkit.api.nn.FlopCounter;
 import dev.detkit.api.nn.Module;
 import dev.detkit.api.tensor.Backend;
 import dev.detkit.api.tensor.DType;
 import dev.detkit.api.tensor.TensorScope;
-import dev.detkit.detectors.RetinaNet;
+import dev.detkit.detectors.SingleStageDetector;
 import java.io.PrintWriter;
 import java.util.Locale;
 import java.util.Map;
@@ -49,10 +48,8 @@ final class FlopsCommand implements Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut();
     ResolvedConfig cfg = configOptions.loadConfig();
     Backend b = Backends.get("djl");
-    Detector det = ModelLoader.detector(cfg, b, null, spec.commandLine().getErr());
-    if (!(det instanceof RetinaNet net)) {
-      throw new UserError("flops supports single-stage detectors built on RetinaNet");
-    }
+    SingleStageDetector net =
+        ModelLoader.detector(cfg, b, null, spec.commandLine().getErr(), SingleStageDetector.class);
     try (FlopCounter counter = FlopCounter.open();
         TensorScope scope = TensorScope.open()) {
       net.forward(b.zeros(DType.FLOAT32, 1, 3, shape[0], shape[1]));

@@ -27,19 +27,23 @@ final class ModelLoader {
    * without one, the config's {@code load_from} if set.
    */
   static Detector detector(ResolvedConfig cfg, Backend b, Path checkpoint, PrintWriter log) {
+    return detector(cfg, b, checkpoint, log, Detector.class);
+  }
+
+  /**
+   * As {@link #detector(ResolvedConfig, Backend, Path, PrintWriter)} for a command that needs more
+   * of the model than {@link Detector} (a config whose model is not one is a config error).
+   */
+  static <T extends Detector> T detector(
+      ResolvedConfig cfg, Backend b, Path checkpoint, PrintWriter log, Class<T> type) {
     if (checkpoint == null
         && cfg.at("load_from") != null
         && cfg.at("load_from").unwrapped() instanceof String from) {
       checkpoint = Path.of(from);
     }
     Registry r = Registry.get();
-    Detector det =
-        r.build(
-            ComponentKind.DETECTOR,
-            cfg.map("model"),
-            "model",
-            Detector.class,
-            new BuildContext(r, b));
+    T det =
+        r.build(ComponentKind.DETECTOR, cfg.map("model"), "model", type, new BuildContext(r, b));
     if (checkpoint != null) {
       LoadReport report =
           ((Module) det)

@@ -193,6 +193,7 @@ public abstract class Module implements AutoCloseable {
    */
   public final LoadReport loadStateDict(
       Map<String, TensorData> sd, Backend backend, boolean strict, String source) {
+    sd = upgradeStateDict(sd);
     Map<String, Parameter> own = namedParameters();
     List<String> missing = new ArrayList<>();
     List<String> mismatched = new ArrayList<>();
@@ -230,6 +231,14 @@ public abstract class Module implements AutoCloseable {
       p.set(t);
     }
     return report;
+  }
+
+  /**
+   * Renames keys of an older checkpoint layout before loading (mmengine's {@code
+   * _load_from_state_dict} hooks); identity unless a module knows older names.
+   */
+  protected Map<String, TensorData> upgradeStateDict(Map<String, TensorData> sd) {
+    return sd;
   }
 
   private static boolean mismatchedKey(List<String> mismatched, String key) {

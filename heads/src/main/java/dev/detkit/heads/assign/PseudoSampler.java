@@ -5,7 +5,7 @@ import java.util.stream.IntStream;
 
 /**
  * mmdet's {@code PseudoSampler}: every positive ({@code gt_inds > 0}) and every negative ({@code
- * gt_inds == 0}), in prior order; {@code avg_factor} is the number of positives (mmdet 3.x, {@code
+ * gt_inds == 0}), in prior order; {@code avg_factor} is max(positives, 1) (mmdet 3.x, {@code
  * avg_factor_with_neg=False}).
  */
 public final class PseudoSampler implements Sampler {
@@ -19,6 +19,8 @@ public final class PseudoSampler implements Sampler {
     int[] pos = IntStream.range(0, gt.length).filter(i -> gt[i] > 0).toArray();
     int[] neg = IntStream.range(0, gt.length).filter(i -> gt[i] == 0).toArray();
     int[] posGt = Arrays.stream(pos).map(i -> gt[i] - 1).toArray();
-    return new SamplingResult(pos, neg, posGt, pos.length);
+    // SamplingResult.avg_factor with avg_factor_with_neg=False: max(num_pos, 1), so an image
+    // without positives still adds 1 to the batch's avg_factor.
+    return new SamplingResult(pos, neg, posGt, Math.max(pos.length, 1));
   }
 }

@@ -1,9 +1,10 @@
 package dev.detkit.detectors;
 
+import dev.detkit.api.checkpoint.TensorData;
 import dev.detkit.api.model.Backbone;
-import dev.detkit.api.model.Detector;
 import dev.detkit.api.model.FeatureInfo;
 import dev.detkit.api.model.Neck;
+import dev.detkit.api.model.TrainableDetector;
 import dev.detkit.api.nn.Module;
 import dev.detkit.api.registry.BuildContext;
 import dev.detkit.api.registry.ComponentConfig;
@@ -17,19 +18,21 @@ import dev.detkit.api.tensor.Backend;
 import dev.detkit.api.tensor.Capability;
 import dev.detkit.api.tensor.Tensor;
 import dev.detkit.api.tensor.TensorScope;
-import dev.detkit.heads.AnchorHead;
+import dev.detkit.heads.DenseHead;
+import dev.detkit.heads.HeadLosses;
+import dev.detkit.heads.HeadOutputs;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
- * mmdet's {@code SingleStageDetector} (RetinaNet is one): backbone, optional neck, dense head and
- * data preprocessor, with the state-dict prefixes {@code backbone.}, {@code neck.}, {@code
- * bbox_head.}. Any registered dense head built on {@link AnchorHead} plugs in. The neck's {@code
- * in_channels} default to the backbone's reported channels.
+ * mmdet's {@code SingleStageDetector} (registered as RetinaNet, FCOS, ATSS and GFL, which differ
+ * only in their heads): backbone, optional neck, dense head and data preprocessor, with the
+ * state-dict prefixes {@code backbone.}, {@code neck.}, {@code bbox_head.}. Any registered {@link
+ * DenseHead} plugs in. The neck's {@code in_channels} default to the backbone's reported channels.
  */
-public final class RetinaNet extends Module implements Detector {
+public final class SingleStageDetector extends Module implements TrainableDetector {
 
   /** mmdet's arguments. */
   public record Args(
@@ -42,13 +45,15 @@ public final class RetinaNet extends Module implements Detector {
       @Default("null") Object testCfg,
       @Default("null") Object initCfg) {}
 
+  private static final String HEAD_PREFIX = "bbox_head.";
+
   private final Backbone backbone;
   private final Neck neck;
-  private final AnchorHead head;
+  private final DenseHead head;
   private final DetDataPreprocessor preprocessor;
   private final Backend backend;
 
-  public RetinaNet(Args a, BuildContext ctx) {
+  public SingleStageDetector(Args a, BuildContext ctx) {
     this.backend = ctx.backend();
     this.backbone = ctx.build(a.backbone(), Backbone.class);
     register("backbone", (Module) backbone);
@@ -70,8 +75,8 @@ public final class RetinaNet extends Module implements Detector {
     if (a.testCfg() != null) {
       headDefaults.put("test_cfg", a.testCfg());
     }
-    this.head = ctx.withInputs(feats).build(a.bboxHead(), AnchorHead.class, headDefaults);
-    register("bbox_head", head);
+    this.head = ctx.withInputs(feats).build(a.bboxHead(), DenseHead.class, headDefaults);
+    register("bbox_head", (Module) head);
     this.preprocessor = new DetDataPreprocessor(a.dataPreprocessor());
   }
 
@@ -84,7 +89,7 @@ public final class RetinaNet extends Module implements Detector {
     return neck;
   }
 
-  public AnchorHead head() {
+  public DenseHead head() {
     return head;
   }
 
@@ -111,7 +116,7 @@ public final class RetinaNet extends Module implements Detector {
   }
 
   /** Backbone, neck and head on a preprocessed batch. */
-  public AnchorHead.Outputs forward(Tensor inputs) {
+  public HeadOutputs forward(Tensor inputs) {
     return head.forward(extractFeat(toPreferredLayout(inputs)));
   }
 
@@ -120,7 +125,7 @@ public final class RetinaNet extends Module implements Detector {
    * the network and returns the head's per-level losses against each sample's ground truth. Call
    * inside {@link Backend#recordGradients()} to back-propagate.
    */
-  public AnchorHead.Losses loss(List<DetSample> samples) {
+  public HeadLosses lossLevels(List<DetSample> samples) {
     DetDataPreprocessor.Batch batch = preprocessor.applyForTraining(samples, backend);
     List<GtInstances> gts = new ArrayList<>();
     for (DetSample s : samples) {
@@ -131,14 +136,38 @@ public final class RetinaNet extends Module implements Detector {
       gts.add(s.gt());
     }
     // Always NCHW, the layout the train-step parity test pins; detkit.layout applies to inference.
-    return head.loss(head.forward(extractFeat(batch.inputs())), gts, batch.metas());
+    return head.loss(extractFeat(batch.inputs()), gts, batch.metas());
+  }
+
+  @Override
+  public Map<String, Tensor> loss(List<DetSample> samples) {
+    return lossLevels(samples).summed();
+  }
+
+  @Override
+  public Module module() {
+    return this;
+  }
+
+  /** Old head key names (FCOS's {@code fcos_cls}...) load as the head renames them. */
+  @Override
+  protected Map<String, TensorData> upgradeStateDict(Map<String, TensorData> sd) {
+    Map<String, TensorData> out = new LinkedHashMap<>();
+    sd.forEach(
+        (k, v) ->
+            out.put(
+                k.startsWith(HEAD_PREFIX)
+                    ? HEAD_PREFIX + head.renameLegacyKey(k.substring(HEAD_PREFIX.length()))
+                    : k,
+                v));
+    return out;
   }
 
   @Override
   public List<Detections> predict(List<DetSample> samples) {
     try (TensorScope scope = TensorScope.open()) {
       DetDataPreprocessor.Batch batch = preprocessor.apply(samples, backend);
-      return head.predict(forward(batch.inputs()), batch.metas());
+      return head.predictByFeat(forward(batch.inputs()), batch.metas());
     }
   }
 }
