@@ -9,7 +9,10 @@ import dev.detkit.heads.assign.MaxIoUAssigner;
 import dev.detkit.heads.assign.PseudoSampler;
 import dev.detkit.heads.assign.Sampler;
 import dev.detkit.heads.losses.ClassificationLoss;
+import dev.detkit.heads.losses.CrossEntropyLoss;
 import dev.detkit.heads.losses.FocalLoss;
+import dev.detkit.heads.losses.GIoULoss;
+import dev.detkit.heads.losses.IoULoss;
 import dev.detkit.heads.losses.L1Loss;
 import dev.detkit.heads.losses.RegressionLoss;
 
@@ -18,6 +21,7 @@ public final class HeadsModule extends DetkitModule {
   @Override
   protected void configureComponents() {
     registerTrainingParts();
+    registerDenseHeads();
     register(
         ComponentSpec.of(
             ComponentKind.PRIOR_GENERATOR,
@@ -71,7 +75,53 @@ public final class HeadsModule extends DetkitModule {
             "RetinaNet head with conv weights shared across levels and BN per level"));
   }
 
+  private void registerDenseHeads() {
+    register(
+        ComponentSpec.of(
+            ComponentKind.HEAD,
+            "FCOSHead",
+            FCOSHeadArgs.class,
+            DenseHead.class,
+            (a, ctx) ->
+                new FCOSHead(
+                    a,
+                    ctx.backend(),
+                    ctx.build(a.bboxCoder(), BBoxCoder.class),
+                    ctx.build(a.lossCls(), ClassificationLoss.class),
+                    ctx.build(a.lossBbox(), RegressionLoss.class),
+                    ctx.build(a.lossCenterness(), RegressionLoss.class)),
+            "FCOS: anchor-free, per-point distances, centerness, regress ranges"));
+  }
+
+  private void registerLosses() {
+    register(
+        ComponentSpec.of(
+            ComponentKind.LOSS,
+            "IoULoss",
+            IoULoss.Args.class,
+            IoULoss.class,
+            (a, ctx) -> new IoULoss(a),
+            "-log(IoU) (or 1 - IoU) of aligned box pairs"));
+    register(
+        ComponentSpec.of(
+            ComponentKind.LOSS,
+            "GIoULoss",
+            GIoULoss.Args.class,
+            GIoULoss.class,
+            (a, ctx) -> new GIoULoss(a),
+            "1 - generalised IoU of aligned box pairs"));
+    register(
+        ComponentSpec.of(
+            ComponentKind.LOSS,
+            "CrossEntropyLoss",
+            CrossEntropyLoss.Args.class,
+            CrossEntropyLoss.class,
+            (a, ctx) -> new CrossEntropyLoss(a),
+            "binary cross entropy with logits (use_sigmoid) against same-shape targets"));
+  }
+
   private void registerTrainingParts() {
+    registerLosses();
     register(
         ComponentSpec.of(
             ComponentKind.ASSIGNER,

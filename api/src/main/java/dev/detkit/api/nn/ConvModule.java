@@ -33,10 +33,26 @@ public final class ConvModule extends Layer {
       Conv2d.PaddingMode mode,
       NormCfg norm,
       Activation act) {
+    this(b, rnd, in, out, kernel, stride, padding, groups, mode, norm, act, norm == null);
+  }
+
+  /** As above with mmcv's explicit {@code bias} (FCOS's {@code conv_bias=True}: bias and GN). */
+  public ConvModule(
+      Backend b,
+      Random rnd,
+      int in,
+      int out,
+      int kernel,
+      int stride,
+      int padding,
+      int groups,
+      Conv2d.PaddingMode mode,
+      NormCfg norm,
+      Activation act,
+      boolean bias) {
     this.conv =
         register(
-            "conv",
-            new Conv2d(b, rnd, in, out, kernel, stride, padding, 1, groups, norm == null, mode));
+            "conv", new Conv2d(b, rnd, in, out, kernel, stride, padding, 1, groups, bias, mode));
     this.norm = norm == null ? null : register(norm.abbreviation(), norm.build(b, out));
     this.bn = this.norm instanceof BatchNorm2d n ? n : null;
     this.act = act;

@@ -1,0 +1,47 @@
+package dev.detkit.heads.losses;
+
+import dev.detkit.api.registry.Default;
+import dev.detkit.api.tensor.Tensor;
+
+/**
+ * mmdet's {@code CrossEntropyLoss} with {@code use_sigmoid=True} on a prediction and a target of
+ * the same shape (FCOS/ATSS centerness): element-wise {@code BCEWithLogits(x, t)} (written as
+ * {@code softplus(x) - x t}), weighted, reduced, times {@code loss_weight}.
+ */
+public final class CrossEntropyLoss implements RegressionLoss {
+
+  /** mmdet's arguments. */
+  public record Args(
+      @Default("false") boolean useSigmoid,
+      @Default("false") boolean useMask,
+      @Default("mean") String reduction,
+      @Default("null") Object classWeight,
+      @Default("-100") int ignoreIndex,
+      @Default("1.0") double lossWeight,
+      @Default("false") boolean avgNonIgnore) {
+    public Args {
+      if (!useSigmoid || useMask) {
+        throw new IllegalArgumentException(
+            "only use_sigmoid=true (binary cross entropy with logits) is supported");
+      }
+      if (classWeight != null) {
+        throw new IllegalArgumentException("class_weight is not supported");
+      }
+      WeightedReduction.checkReduction(reduction);
+    }
+  }
+
+  private final Args args;
+
+  public CrossEntropyLoss(Args args) {
+    this.args = args;
+  }
+
+  @Override
+  public Tensor forward(Tensor pred, Tensor target, Tensor weight, Double avgFactor) {
+    // max(x, 0) - x t + log(1 + exp(-|x|)) equals softplus(x) - x t; softplus is computed stably.
+    Tensor loss = pred.softplus().sub(pred.mul(target));
+    return WeightedReduction.reduce(loss, weight, args.reduction(), avgFactor)
+        .mul(args.lossWeight());
+  }
+}

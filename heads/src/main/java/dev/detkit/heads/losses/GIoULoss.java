@@ -1,0 +1,58 @@
+package dev.detkit.heads.losses;
+
+import dev.detkit.api.registry.Default;
+import dev.detkit.api.tensor.Tensor;
+
+/**
+ * mmdet's {@code GIoULoss} over aligned box pairs ({@code [N, 4]} xyxy): {@code 1 - giou}, per-box
+ * weight ({@code [N]}, or {@code [N, 4]} averaged over the last axis), reduced, times {@code
+ * loss_weight}. Without any positive weight it returns {@code sum(pred * weight)}: a zero that
+ * keeps the graph, as mmdet does.
+ */
+public final class GIoULoss implements RegressionLoss {
+
+  /** mmdet's arguments. */
+  public record Args(
+      @Default("1e-6") double eps,
+      @Default("mean") String reduction,
+      @Default("1.0") double lossWeight) {
+    public Args {
+      WeightedReduction.checkReduction(reduction);
+    }
+  }
+
+  private final Args args;
+
+  public GIoULoss(Args args) {
+    this.args = args;
+  }
+
+  @Override
+  public Tensor forward(Tensor pred, Tensor target, Tensor weight, Double avgFactor) {
+    Tensor w = boxWeight(weight);
+    if (w != null && noPositiveWeight(w)) {
+      return zeroKeepingGraph(pred, w);
+    }
+    Tensor loss = AlignedOverlaps.giou(pred, target, args.eps()).neg().add(1);
+    return WeightedReduction.reduce(loss, w, args.reduction(), avgFactor).mul(args.lossWeight());
+  }
+
+  /** A {@code [N, 4]} weight becomes its per-box mean, as mmdet's IoU losses do. */
+  static Tensor boxWeight(Tensor weight) {
+    return weight != null && weight.rank() > 1 ? weight.mean(weight.rank() - 1) : weight;
+  }
+
+  static boolean noPositiveWeight(Tensor w) {
+    for (float v : w.toFloatArray()) {
+      if (v > 0) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  static Tensor zeroKeepingGraph(Tensor pred, Tensor w) {
+    Tensor p = pred.rank() > 1 ? pred.sum(-1) : pred;
+    return p.mul(w).sum();
+  }
+}
