@@ -106,7 +106,16 @@ public final class HeadsModule extends DetkitModule {
   }
 
   private static AnchorGenerator anchors(RetinaHeadArgs a, BuildContext ctx) {
-    return ctx.build(a.anchorGenerator(), AnchorGenerator.class);
+    AnchorGenerator g = ctx.build(a.anchorGenerator(), AnchorGenerator.class);
+    HeadInputs.check(
+        java.util.stream.IntStream.range(0, g.numLevels()).mapToObj(g::stride).toList(),
+        a.inChannels(),
+        ctx.inputs());
+    if (a.numIns() != null && ctx.inputs() != null && a.numIns() != ctx.inputs().size()) {
+      throw new IllegalArgumentException(
+          "num_ins " + a.numIns() + " differs from the " + ctx.inputs().size() + " input levels");
+    }
+    return g;
   }
 
   private static DeltaXYWHBBoxCoder coder(RetinaHeadArgs a, BuildContext ctx) {

@@ -17,13 +17,34 @@ public final class NecksModule extends DetkitModule {
             "FPN",
             FPN.Args.class,
             Neck.class,
-            (a, ctx) ->
-                new FPN(
-                    a,
-                    ctx.backend(),
-                    ctx.inputs() == null
-                        ? null
-                        : ctx.inputs().stream().map(FeatureInfo::stride).toList()),
+            (a, ctx) -> {
+              checkInChannels(a.inChannels(), ctx.inputs());
+              return new FPN(
+                  a,
+                  ctx.backend(),
+                  ctx.inputs() == null
+                      ? null
+                      : ctx.inputs().stream().map(FeatureInfo::stride).toList());
+            },
             "feature pyramid: lateral 1x1, top-down nearest upsampling, 3x3 outputs, extra levels"));
+  }
+
+  /**
+   * A neck's {@code in_channels} against the backbone's reported levels, at build time (null
+   * inputs: a neck built on its own checks nothing).
+   */
+  static void checkInChannels(java.util.List<Integer> inChannels, java.util.List<FeatureInfo> in) {
+    if (in == null) {
+      return;
+    }
+    java.util.List<Integer> given = in.stream().map(FeatureInfo::channels).toList();
+    if (!given.equals(inChannels)) {
+      throw new IllegalArgumentException(
+          "in_channels "
+              + inChannels
+              + " do not match the backbone's output channels "
+              + given
+              + " (omit in_channels to take the backbone's)");
+    }
   }
 }
