@@ -10,6 +10,7 @@ import dev.detkit.heads.assign.PseudoSampler;
 import dev.detkit.heads.assign.Sampler;
 import dev.detkit.heads.losses.ClassificationLoss;
 import dev.detkit.heads.losses.FocalLoss;
+import dev.detkit.heads.losses.HuberLoss;
 import dev.detkit.heads.losses.L1Loss;
 import dev.detkit.heads.losses.RegressionLoss;
 
@@ -88,6 +89,14 @@ public final class HeadsModule extends DetkitModule {
             L1Loss.class,
             (a, ctx) -> new L1Loss(a),
             "absolute error, weighted and averaged"));
+    register(
+        ComponentSpec.of(
+            ComponentKind.LOSS,
+            "HuberLoss",
+            HuberLoss.Args.class,
+            HuberLoss.class,
+            (a, ctx) -> new HuberLoss(a),
+            "TF/Keras Huber: 0.5 d^2 below beta, beta d - 0.5 beta^2 above (EfficientDet)"));
   }
 
   private static HeadTraining training(RetinaHeadArgs a, BuildContext ctx) {
