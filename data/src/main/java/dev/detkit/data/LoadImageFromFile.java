@@ -1,10 +1,12 @@
 package dev.detkit.data;
 
+import dev.detkit.api.Warnings;
 import dev.detkit.api.registry.Default;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import org.opencv.core.CvException;
 import org.opencv.core.Mat;
 import org.opencv.core.MatOfByte;
 import org.opencv.imgcodecs.Imgcodecs;
@@ -42,23 +44,66 @@ public final class LoadImageFromFile implements Transform {
     OpenCv.load();
   }
 
+  /**
+   * Files larger than this are refused before they are read: no image a detector can take comes
+   * near it, and a multi-gigabyte file would otherwise exhaust the heap.
+   */
+  static final long MAX_FILE_BYTES = 1L << 30;
+
   /** Decodes an image file to BGR uint8, or fails naming the file. */
   public static Mat decode(Path file) {
     OpenCv.load();
     byte[] bytes;
     try {
+      long size = Files.size(file);
+      if (size == 0) {
+        throw new ImageLoadException(file + ": empty file (0 bytes), not an image");
+      }
+      if (size > MAX_FILE_BYTES) {
+        throw new ImageLoadException(
+            file + ": " + size + " bytes; image files above " + MAX_FILE_BYTES + " are refused");
+      }
       bytes = Files.readAllBytes(file);
     } catch (NoSuchFileException e) {
       throw new ImageLoadException(file + ": image file not found", e);
     } catch (IOException e) {
       throw new ImageLoadException(file + ": cannot read image: " + e.getMessage(), e);
     }
-    Mat img = Imgcodecs.imdecode(new MatOfByte(bytes), Imgcodecs.IMREAD_COLOR);
+    Mat img;
+    try {
+      img = Imgcodecs.imdecode(new MatOfByte(bytes), Imgcodecs.IMREAD_COLOR);
+    } catch (CvException e) {
+      throw new ImageLoadException(
+          file
+              + ": not a decodable image (OpenCV: "
+              + e.getMessage().lines().findFirst().orElse("")
+              + ")",
+          e);
+    }
     if (img.empty()) {
       throw new ImageLoadException(
           file + ": not a decodable image (corrupt, or not an image format OpenCV reads)");
     }
+    if (isTruncatedJpeg(bytes)) {
+      // OpenCV decodes what is there and fills the rest grey, as cv2.imdecode does; say so.
+      Warnings.warn(
+          file + ": truncated JPEG (no end-of-image marker): the missing part decodes as grey");
+    }
     return img;
+  }
+
+  /** A JPEG (SOI marker first) without its EOI marker near the end. */
+  static boolean isTruncatedJpeg(byte[] b) {
+    if (b.length < 4 || (b[0] & 0xff) != 0xFF || (b[1] & 0xff) != 0xD8) {
+      return false;
+    }
+    // Some writers pad after EOI; look for it within the last few bytes.
+    for (int i = b.length - 2; i >= Math.max(2, b.length - 64); i--) {
+      if ((b[i] & 0xff) == 0xFF && (b[i + 1] & 0xff) == 0xD9) {
+        return false;
+      }
+    }
+    return true;
   }
 
   @Override

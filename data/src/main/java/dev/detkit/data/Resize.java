@@ -26,6 +26,9 @@ public final class Resize implements Transform {
       if (scale == null || scale.size() != 2) {
         throw new IllegalArgumentException("scale must be [w, h] (scale_factor is not supported)");
       }
+      if (scale.get(0) < 1 || scale.get(1) < 1) {
+        throw new IllegalArgumentException("scale must be positive, got " + scale);
+      }
       if (scaleFactor != null) {
         throw new IllegalArgumentException("scale_factor is not supported; give scale");
       }

@@ -40,6 +40,9 @@ public final class DetDataPreprocessor {
       if (mean != null && (mean.size() != 3 || std.size() != 3)) {
         throw new IllegalArgumentException("mean and std need 3 values each");
       }
+      if (std != null && std.stream().anyMatch(v -> !(Math.abs(v) > 0) || !Double.isFinite(v))) {
+        throw new IllegalArgumentException("std must be finite and non-zero, got " + std);
+      }
       if (bgrToRgb && rgbToBgr) {
         throw new IllegalArgumentException("bgr_to_rgb and rgb_to_bgr cannot both be true");
       }

@@ -232,7 +232,7 @@ public final class Runner implements AutoCloseable {
     TrainCheckpoint.State s = TrainCheckpoint.state(ckpt);
     LoadReport r = model.loadStateDict(Checkpoints.load(ckpt), backend, true, ckpt.toString());
     if (!r.isClean()) {
-      throw new IllegalStateException(ckpt + ": " + r);
+      throw new dev.detkit.api.checkpoint.CheckpointException(ckpt + ": " + r.summary());
     }
     model.requireGradients();
     optim.optimizer().loadState(TrainCheckpoint.optimizerState(ckpt));

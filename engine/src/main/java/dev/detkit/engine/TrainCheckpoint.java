@@ -50,7 +50,7 @@ public final class TrainCheckpoint {
   public static State state(Path file) {
     String json = Safetensors.metadata(file).get(Checkpoints.TRAIN_STATE_KEY);
     if (json == null) {
-      throw new IllegalArgumentException(
+      throw new dev.detkit.api.checkpoint.CheckpointException(
           file
               + ": not a training checkpoint (no loop state); use load_from to start from weights");
     }

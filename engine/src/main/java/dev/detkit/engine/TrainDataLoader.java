@@ -33,7 +33,7 @@ public final class TrainDataLoader implements AutoCloseable {
   public TrainDataLoader(
       CocoDataset dataset, Pipeline pipeline, DataloaderCfg cfg, long seed, int maxRefetch) {
     if (dataset.items().isEmpty()) {
-      throw new IllegalArgumentException(
+      throw new dev.detkit.api.config.ConfigException(
           "the training dataset "
               + dataset.annFile()
               + " has no images (after filter_cfg: images without boxes or below min_size are dropped)");

@@ -1,7 +1,7 @@
 package dev.detkit.engine;
 
 import com.google.gson.Gson;
-import dev.detkit.api.config.CfgNode;
+import dev.detkit.api.config.CfgMap;
 import dev.detkit.api.config.ResolvedConfig;
 import dev.detkit.api.model.Detector;
 import dev.detkit.api.registry.BuildContext;
@@ -11,7 +11,7 @@ import dev.detkit.api.structures.Detections;
 import dev.detkit.data.CocoDataset;
 import dev.detkit.data.DataLoader;
 import dev.detkit.data.Pipeline;
-import dev.detkit.evaluation.CocoEval;
+import dev.detkit.evaluation.CocoMetric;
 import dev.detkit.evaluation.CocoMetricResult;
 import dev.detkit.evaluation.CocoResults;
 import java.io.IOException;
@@ -33,13 +33,13 @@ public final class Validator {
   private final CocoDataset dataset;
   private final Pipeline pipeline;
   private final int batchSize;
-  private final Path annFile;
+  private final CocoMetric metric;
 
-  private Validator(CocoDataset dataset, Pipeline pipeline, int batchSize, Path annFile) {
+  private Validator(CocoDataset dataset, Pipeline pipeline, int batchSize, CocoMetric metric) {
     this.dataset = dataset;
     this.pipeline = pipeline;
     this.batchSize = batchSize;
-    this.annFile = annFile;
+    this.metric = metric;
   }
 
   /** The config's validation loop, or null when it has no {@code val_dataloader}. */
@@ -62,9 +62,24 @@ public final class Validator {
     Pipeline p =
         Pipeline.build(
             cfg.at("val_dataloader.dataset.pipeline"), "val_dataloader.dataset.pipeline", ctx);
-    CfgNode ann = cfg.at("val_evaluator.ann_file");
-    Path annFile = ann != null && ann.unwrapped() instanceof String s ? Path.of(s) : ds.annFile();
-    return new Validator(ds, p, dl.batchSize(), annFile);
+    CocoMetric metric = metric(cfg, "val_evaluator", ctx);
+    return new Validator(ds, p, dl.batchSize(), metric);
+  }
+
+  /**
+   * The metric at {@code path} ({@code val_evaluator}, {@code test_evaluator}); CocoMetric if
+   * unset.
+   */
+  public static CocoMetric metric(ResolvedConfig cfg, String path, BuildContext ctx) {
+    CfgMap m =
+        cfg.at(path) instanceof CfgMap given
+            ? given
+            : CfgMap.empty(dev.detkit.api.config.Origin.CLI)
+                .with(
+                    "type",
+                    new dev.detkit.api.config.CfgScalar(
+                        "CocoMetric", dev.detkit.api.config.Origin.CLI));
+    return ctx.registry().build(ComponentKind.METRIC, m, path, CocoMetric.class, ctx);
   }
 
   public CocoDataset dataset() {
@@ -85,7 +100,7 @@ public final class Validator {
             batchSize,
             2,
             (item, e) -> {
-              throw new IllegalStateException(item.path() + ": " + e.getMessage(), e);
+              throw e;
             })) {
       for (List<DetSample> batch : loader) {
         List<Detections> dets = model.predict(batch);
@@ -105,7 +120,6 @@ public final class Validator {
       CocoMetricResult.METRIC_ITEMS.forEach(m -> zero.put("bbox_" + m, 0.0));
       return zero;
     }
-    return CocoEval.evaluateFiles(annFile, resultsFile, new int[] {100, 300, 1000}, false)
-        .metrics();
+    return metric.evaluate(metric.annFile(dataset.annFile()), resultsFile).metrics();
   }
 }

@@ -195,9 +195,8 @@ public final class DensePostProcessor {
           j++;
         }
       }
-      TestCfg.NmsCfg nms = cfg.nms();
-      int[] keep =
-          Nms.batched(nb, ns, nl, (float) nms.iouThreshold(), nms.classAgnostic(), nms.splitThr());
+      Nms.Kept kept = Nms.batched(nb, ns, nl, cfg.nms());
+      int[] keep = kept.keep();
       if (trace != null) {
         trace.add(new Trace(levels, nb, ns, nl, keep));
       }
@@ -207,7 +206,7 @@ public final class DensePostProcessor {
       int[] dl = new int[k];
       for (int i = 0; i < k; i++) {
         System.arraycopy(nb, 4 * keep[i], db, 4 * i, 4);
-        ds[i] = ns[keep[i]];
+        ds[i] = kept.scores()[i];
         dl[i] = nl[keep[i]];
       }
       return new Detections(db, ds, dl);

@@ -12,6 +12,7 @@ import dev.detkit.heads.losses.ClassificationLoss;
 import dev.detkit.heads.losses.CrossEntropyLoss;
 import dev.detkit.heads.losses.FocalLoss;
 import dev.detkit.heads.losses.GIoULoss;
+import dev.detkit.heads.losses.HuberLoss;
 import dev.detkit.heads.losses.IoULoss;
 import dev.detkit.heads.losses.L1Loss;
 import dev.detkit.heads.losses.RegressionLoss;
@@ -154,6 +155,14 @@ public final class HeadsModule extends DetkitModule {
             L1Loss.class,
             (a, ctx) -> new L1Loss(a),
             "absolute error, weighted and averaged"));
+    register(
+        ComponentSpec.of(
+            ComponentKind.LOSS,
+            "HuberLoss",
+            HuberLoss.Args.class,
+            HuberLoss.class,
+            (a, ctx) -> new HuberLoss(a),
+            "TF/Keras Huber: 0.5 d^2 below beta, beta d - 0.5 beta^2 above (EfficientDet)"));
   }
 
   private static HeadTraining training(RetinaHeadArgs a, BuildContext ctx) {
@@ -172,7 +181,16 @@ public final class HeadsModule extends DetkitModule {
   }
 
   private static PriorGenerator anchors(RetinaHeadArgs a, BuildContext ctx) {
-    return ctx.build(a.anchorGenerator(), PriorGenerator.class);
+    PriorGenerator g = ctx.build(a.anchorGenerator(), PriorGenerator.class);
+    HeadInputs.check(
+        java.util.stream.IntStream.range(0, g.numLevels()).mapToObj(g::stride).toList(),
+        a.inChannels(),
+        ctx.inputs());
+    if (a.numIns() != null && ctx.inputs() != null && a.numIns() != ctx.inputs().size()) {
+      throw new IllegalArgumentException(
+          "num_ins " + a.numIns() + " differs from the " + ctx.inputs().size() + " input levels");
+    }
+    return g;
   }
 
   private static BBoxCoder coder(RetinaHeadArgs a, BuildContext ctx) {

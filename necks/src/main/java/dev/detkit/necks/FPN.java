@@ -22,9 +22,10 @@ import java.util.Random;
  * mmdet's FPN with every option: lateral 1x1 convs, top-down nearest upsampling and addition, 3x3
  * output convs, and extra levels by max-pool or by stride-2 convs on the input, lateral or output
  * ({@code add_extra_convs}). {@code end_level} is inclusive (mmdet >= 2.24). Plain symmetric
- * padding throughout.
+ * padding throughout. PAFPN extends it with a bottom-up path between the outputs and the extra
+ * levels ({@link #pathAggregation}).
  */
-public final class FPN extends Module implements Neck {
+public class FPN extends Module implements Neck {
 
   /** mmdet's arguments; {@code in_channels} may be omitted when the backbone reports them. */
   public record Args(
@@ -75,7 +76,9 @@ public final class FPN extends Module implements Neck {
   private final Sequential lateralConvs;
   private final Sequential fpnConvs;
   private final List<FeatureInfo> info = new ArrayList<>();
-  private final Activation act;
+
+  /** The convs' activation (identity without act_cfg). */
+  protected final Activation act;
 
   /**
    * @param inStrides strides of the backbone outputs (for featureInfo), or null
@@ -151,6 +154,11 @@ public final class FPN extends Module implements Neck {
     return args;
   }
 
+  /** The backbone levels the pyramid uses: {@code backbone_end_level - start_level}. */
+  protected final int usedLevels() {
+    return backboneEndLevel - args.startLevel();
+  }
+
   @Override
   public List<FeatureInfo> featureInfo() {
     return List.copyOf(info);
@@ -177,6 +185,7 @@ public final class FPN extends Module implements Neck {
     for (int i = 0; i < used; i++) {
       outs.add(fpnConvs.get(i).forward(laterals.get(i)));
     }
+    outs = pathAggregation(outs);
     if (args.numOuts() > used) {
       String source = args.extraSource();
       if (source == null) {
@@ -197,6 +206,14 @@ public final class FPN extends Module implements Neck {
         }
       }
     }
+    return outs;
+  }
+
+  /**
+   * What runs between the top-down outputs and the extra levels: nothing in FPN; PAFPN's bottom-up
+   * path. The extra levels then build on what this returns.
+   */
+  protected List<Tensor> pathAggregation(List<Tensor> outs) {
     return outs;
   }
 }

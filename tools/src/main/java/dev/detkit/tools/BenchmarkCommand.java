@@ -78,6 +78,7 @@ final class BenchmarkCommand implements Callable<Integer> {
       names = "--shape",
       arity = "2",
       paramLabel = "H W",
+      hideParamSyntax = true,
       description = "Synthetic network input of H x W (skips the file pipeline).")
   int[] shape;
 
@@ -94,7 +95,10 @@ final class BenchmarkCommand implements Callable<Integer> {
               + " larger), through the test pipeline, as mmdet's benchmark does.")
   boolean dataset;
 
-  @Option(names = "--batch-size", defaultValue = "1")
+  @Option(
+      names = "--batch-size",
+      defaultValue = "1",
+      description = "Images per forward pass (default ${DEFAULT-VALUE}).")
   int batchSize;
 
   @Option(names = "--format", defaultValue = "text", description = "text or json.")
@@ -108,15 +112,17 @@ final class BenchmarkCommand implements Callable<Integer> {
     if (numImages < 1 || warmup < 0 || batchSize < 1) {
       throw new UserError("--num-images and --batch-size must be positive, --warmup non-negative");
     }
+    InputShape.check(shape);
+    OutputPaths.checkReadable(image, "--image");
+    if ((dataset ? 1 : 0) + (shape != null ? 1 : 0) + (image != null ? 1 : 0) > 1) {
+      throw new UserError("--shape, --image and --dataset exclude each other");
+    }
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
     ResolvedConfig cfg = model.loadConfig();
     Backend b = model.backend();
     SingleStageDetector net =
         ModelLoader.detector(cfg, b, model.checkpoint, err, SingleStageDetector.class);
-    if ((dataset ? 1 : 0) + (shape != null ? 1 : 0) + (image != null ? 1 : 0) > 1) {
-      throw new UserError("--shape, --image and --dataset exclude each other");
-    }
     BuildContext ctx = new BuildContext(Registry.get(), b);
     List<String> images = List.of();
     String input;

@@ -25,30 +25,51 @@ import picocli.CommandLine.Spec;
 final class ConvertCheckpointCommand implements Callable<Integer> {
   @Spec picocli.CommandLine.Model.CommandSpec spec;
 
-  @Parameters(index = "0", paramLabel = "IN")
+  @Parameters(
+      index = "0",
+      paramLabel = "IN",
+      description = "Checkpoint to read: .pth/.pt (PyTorch zip) or .safetensors.")
   Path in;
 
-  @Parameters(index = "1", paramLabel = "OUT")
+  @Parameters(
+      index = "1",
+      paramLabel = "OUT",
+      description =
+          "The .safetensors file to write (not IN; written to a temporary file first, then moved"
+              + " into place).")
   Path out;
 
   @Option(
       names = "--from",
       defaultValue = "mmdet",
-      description = "timm, torchvision or mmdet (keys kept).")
+      description =
+          "Key names of IN: timm, torchvision, or mmdet (keys kept; the default, ${DEFAULT-VALUE}).")
   String from;
 
   @Override
-  public Integer call() {
+  public Integer call() throws java.io.IOException {
+    if (!from.equals("mmdet") && !from.equals("timm") && !from.equals("torchvision")) {
+      throw new UserError("--from: expected timm, torchvision or mmdet, got '" + from + "'");
+    }
+    OutputPaths.checkReadable(in, "IN");
+    if (!out.getFileName().toString().endsWith(".safetensors")) {
+      throw new UserError("OUT " + out + ": expected a .safetensors file name");
+    }
+    OutputPaths.checkFile(out, "OUT");
+    if (java.nio.file.Files.exists(out) && java.nio.file.Files.isSameFile(in, out)) {
+      throw new UserError("OUT " + out + " is IN: refusing to overwrite the source checkpoint");
+    }
     Map<String, TensorData> sd = Checkpoints.load(in);
+    if (sd.isEmpty()) {
+      throw new UserError(in + ": holds no tensors; nothing to convert");
+    }
     Map<String, TensorData> mapped =
         switch (from) {
-          case "mmdet" -> sd;
           case "timm" -> EfficientNetKeyMap.fromTimm(sd);
           case "torchvision" -> EfficientNetKeyMap.fromTorchvision(sd);
-          default ->
-              throw new UserError(
-                  "--from: expected timm, torchvision or mmdet, got '" + from + "'");
+          default -> sd;
         };
+    // Safetensors.write goes through a temporary file and a move: OUT is whole or untouched.
     Safetensors.write(
         out,
         mapped,

@@ -1,7 +1,11 @@
 package dev.detkit.tools;
 
+import dev.detkit.api.Warnings;
 import dev.detkit.api.backend.BackendException;
+import dev.detkit.api.checkpoint.CheckpointException;
 import dev.detkit.api.config.ConfigException;
+import dev.detkit.data.ImageLoadException;
+import dev.detkit.evaluation.CocoFormatException;
 import java.io.PrintWriter;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -54,24 +58,9 @@ public final class DetkitCli {
     CommandLine cli = new CommandLine(new DetkitCli());
     cli.setOut(out);
     cli.setErr(err);
+    Warnings.sendTo(err);
     boolean debug = java.util.Arrays.asList(args).contains("--debug");
-    cli.setExecutionExceptionHandler(
-        (e, commandLine, parseResult) -> {
-          if (debug) {
-            e.printStackTrace(err);
-          }
-          if (e instanceof UserError
-              || e instanceof ConfigException
-              || e instanceof BackendException
-              || e instanceof dev.detkit.api.checkpoint.CheckpointException
-              || e instanceof dev.detkit.data.ImageLoadException
-              || e instanceof IllegalArgumentException) {
-            err.println("error: " + e.getMessage());
-            return USAGE_ERROR;
-          }
-          err.println("error: " + e);
-          return 1;
-        });
+    cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> report(e, debug, err));
     // Usage errors (unknown option, missing parameter) also exit 2, with one line.
     cli.setParameterExceptionHandler(
         (e, a) -> {
@@ -84,7 +73,46 @@ public final class DetkitCli {
                   + "--help' for usage)");
           return USAGE_ERROR;
         });
-    return cli.execute(args);
+    try {
+      return cli.execute(args);
+    } catch (Throwable t) {
+      // Errors (OutOfMemoryError, a native library that fails to link) bypass picocli's handler.
+      return report(t, debug, err);
+    }
+  }
+
+  /**
+   * One line for a failure: exit 2 for what the user can fix (the exception types below name the
+   * file and key), exit 1 for everything else, which is detkit's fault and says so.
+   */
+  static int report(Throwable e, boolean debug, PrintWriter err) {
+    if (debug) {
+      e.printStackTrace(err);
+    }
+    if (isUserError(e)) {
+      err.println("error: " + e.getMessage());
+      err.flush();
+      return USAGE_ERROR;
+    }
+    String what =
+        e instanceof OutOfMemoryError
+            ? "out of memory ("
+                + e.getMessage()
+                + "); give the JVM more with DETKIT_JAVA_OPTS=-Xmx..."
+            : "internal error: " + e;
+    err.println("error: " + what + (debug ? "" : " (rerun with --debug for the stack trace)"));
+    err.flush();
+    return 1;
+  }
+
+  static boolean isUserError(Throwable e) {
+    return e instanceof UserError
+        || e instanceof ConfigException
+        || e instanceof BackendException
+        || e instanceof CheckpointException
+        || e instanceof ImageLoadException
+        || e instanceof CocoFormatException
+        || e instanceof dev.detkit.api.model.InputShapeException;
   }
 
   /** Prints detkit's version. */

@@ -51,16 +51,27 @@ final class ExtractCommand implements Callable<Integer> {
       names = "--input",
       required = true,
       paramLabel = "FILE",
-      description = ".safetensors file with an NCHW float32 tensor named 'inputs'.")
+      description =
+          "A .safetensors file with an NCHW float32 tensor named 'inputs' (the data"
+              + " preprocessor's output), or an image file, run through the config's test pipeline"
+              + " and data preprocessor.")
   Path input;
 
-  @Option(names = "--stage", defaultValue = "backbone", description = "backbone (default).")
+  @Option(
+      names = "--stage",
+      defaultValue = "backbone",
+      description =
+          "backbone (default): the backbone's feature maps; neck: the neck's (backbone then neck).")
   String stage;
 
   @Option(names = "--backend", defaultValue = "djl", description = "djl (default) or nd4j.")
   String backend;
 
-  @Option(names = "--out", required = true, paramLabel = "FILE.safetensors")
+  @Option(
+      names = "--out",
+      required = true,
+      paramLabel = "FILE.safetensors",
+      description = "Where to write the feature maps, named backbone.0.. or neck.0...")
   Path out;
 
   @Override
@@ -68,6 +79,9 @@ final class ExtractCommand implements Callable<Integer> {
     if (!stage.equals("backbone") && !stage.equals("neck")) {
       throw new UserError("--stage: expected backbone or neck, got '" + stage + "'");
     }
+    OutputPaths.checkReadable(input, "--input");
+    OutputPaths.checkReadable(checkpoint, "--checkpoint");
+    OutputPaths.checkFile(out, "--out");
     PrintWriter log = spec.commandLine().getOut();
     ResolvedConfig cfg = configOptions.loadConfig();
     Backend b = Backends.get(backend);

@@ -34,6 +34,7 @@ final class FlopsCommand implements Callable<Integer> {
       names = "--shape",
       arity = "2",
       paramLabel = "H W",
+      hideParamSyntax = true,
       description = "Network input size (default 896 896).")
   int[] shape = {896, 896};
 
@@ -46,6 +47,10 @@ final class FlopsCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     PrintWriter out = spec.commandLine().getOut();
+    InputShape.check(shape);
+    if (depth < 0) {
+      throw new UserError("--depth: expected 0 or more, got " + depth);
+    }
     ResolvedConfig cfg = configOptions.loadConfig();
     Backend b = Backends.get("djl");
     SingleStageDetector net =

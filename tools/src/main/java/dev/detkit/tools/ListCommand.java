@@ -6,6 +6,7 @@ import dev.detkit.api.registry.ArgsBinder;
 import dev.detkit.api.registry.ComponentKind;
 import dev.detkit.api.registry.ComponentSpec;
 import dev.detkit.api.registry.Default;
+import dev.detkit.api.registry.Kind;
 import dev.detkit.api.registry.Registry;
 import dev.detkit.api.tensor.Backend;
 import dev.detkit.api.tensor.Capability;
@@ -66,21 +67,46 @@ final class ListCommand implements Callable<Integer> {
       if (specs.isEmpty()) {
         out.println("  (none registered)");
       }
+      java.util.Set<String> provided = providedKeys(registry, k);
       for (ComponentSpec<?, ?> s : specs) {
         out.println("  " + s.name() + " (" + s.qualifiedName() + "): " + s.summary());
         for (RecordComponent rc : s.argsType().getRecordComponents()) {
           Default d = rc.getAnnotation(Default.class);
-          out.println(
-              "    "
-                  + ArgsBinder.keyOf(rc)
-                  + ": "
-                  + ArgsBinder.describe(rc.getGenericType())
-                  + (d == null ? " (required)" : " = " + d.value()));
+          String key = ArgsBinder.keyOf(rc);
+          String dflt =
+              d != null
+                  ? " = " + d.value()
+                  : provided.contains(key)
+                      ? " (may be omitted: the enclosing component sets it from its inputs)"
+                      : " (required)";
+          out.println("    " + key + ": " + ArgsBinder.describe(rc.getGenericType()) + dflt);
         }
       }
     }
     out.flush();
     return 0;
+  }
+
+  /**
+   * Keys of {@code kind}'s components that an enclosing component supplies when it builds them (a
+   * detector gives its neck {@code in_channels}), as its {@link Kind#provided()} declares.
+   */
+  private static java.util.Set<String> providedKeys(Registry registry, ComponentKind kind) {
+    java.util.Set<String> out = new java.util.HashSet<>();
+    for (ComponentKind owner : ComponentKind.values()) {
+      if (owner == ComponentKind.BACKEND) {
+        continue;
+      }
+      for (ComponentSpec<?, ?> s : registry.specs(owner)) {
+        for (RecordComponent rc : s.argsType().getRecordComponents()) {
+          Kind k = rc.getAnnotation(Kind.class);
+          if (k != null && k.value() == kind) {
+            out.addAll(java.util.List.of(k.provided()));
+          }
+        }
+      }
+    }
+    return out;
   }
 
   private static void listBackends(PrintWriter out) {

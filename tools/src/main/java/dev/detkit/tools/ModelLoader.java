@@ -27,7 +27,17 @@ final class ModelLoader {
    * without one, the config's {@code load_from} if set.
    */
   static Detector detector(ResolvedConfig cfg, Backend b, Path checkpoint, PrintWriter log) {
-    return detector(cfg, b, checkpoint, log, Detector.class);
+    return detector(cfg, b, checkpoint, log, Detector.class, false);
+  }
+
+  /**
+   * As {@link #detector(ResolvedConfig, Backend, Path, PrintWriter)}; with {@code warnIfRandom}, a
+   * detector left with random weights (no checkpoint, no load_from) says so once, since its
+   * detections mean nothing.
+   */
+  static Detector detector(
+      ResolvedConfig cfg, Backend b, Path checkpoint, PrintWriter log, boolean warnIfRandom) {
+    return detector(cfg, b, checkpoint, log, Detector.class, warnIfRandom);
   }
 
   /**
@@ -36,29 +46,56 @@ final class ModelLoader {
    */
   static <T extends Detector> T detector(
       ResolvedConfig cfg, Backend b, Path checkpoint, PrintWriter log, Class<T> type) {
+    return detector(cfg, b, checkpoint, log, type, false);
+  }
+
+  /** {@code checkpoint}, else the config's {@code load_from}, else null. */
+  static Path resolveCheckpoint(ResolvedConfig cfg, Path checkpoint) {
     if (checkpoint == null
         && cfg.at("load_from") != null
         && cfg.at("load_from").unwrapped() instanceof String from) {
-      checkpoint = Path.of(from);
+      return Path.of(from);
+    }
+    return checkpoint;
+  }
+
+  private static <T extends Detector> T detector(
+      ResolvedConfig cfg,
+      Backend b,
+      Path checkpoint,
+      PrintWriter log,
+      Class<T> type,
+      boolean warnIfRandom) {
+    checkpoint = resolveCheckpoint(cfg, checkpoint);
+    if (checkpoint != null) {
+      OutputPaths.checkReadable(checkpoint, "checkpoint");
     }
     Registry r = Registry.get();
     T det =
         r.build(ComponentKind.DETECTOR, cfg.map("model"), "model", type, new BuildContext(r, b));
-    if (checkpoint != null) {
-      LoadReport report =
-          ((Module) det)
-              .loadStateDict(Checkpoints.load(checkpoint), b, false, checkpoint.toString());
-      if (report.missing().size() + report.shapeMismatched().size() > 0
-          && report.missing().size() == ((Module) det).stateDict().size()) {
-        throw new UserError(
-            checkpoint
-                + ": no key of the checkpoint matches the model ("
-                + report.unexpected().size()
-                + " unexpected keys)");
+    if (checkpoint == null) {
+      if (warnIfRandom) {
+        log.println(
+            "warning: no --checkpoint and no load_from in the config: the detector has random"
+                + " weights, so its detections mean nothing");
       }
-      if (!report.isClean()) {
-        log.println("warning: " + checkpoint + ": " + report.toString().replace("\n", "; "));
-      }
+      return det;
+    }
+    LoadReport report =
+        ((Module) det).loadStateDict(Checkpoints.load(checkpoint), b, false, checkpoint.toString());
+    if (report.missing().size() + report.shapeMismatched().size() > 0
+        && report.missing().size() == ((Module) det).stateDict().size()) {
+      throw new UserError(
+          checkpoint
+              + ": no key of the checkpoint matches the model ("
+              + report.unexpected().size()
+              + " unexpected keys)");
+    }
+    if (!report.isClean()) {
+      log.println("warning: " + checkpoint + ": " + report.summary());
+    }
+    if (report.hasSuspectValues()) {
+      log.println("warning: " + checkpoint + ": " + report.suspectValues());
     }
     return det;
   }

@@ -38,7 +38,13 @@ final class SuiteCommand implements Callable<Integer> {
   @Parameters(index = "0", paramLabel = "SUITE.yaml")
   Path suiteFile;
 
-  @Option(names = "--out", required = true, paramLabel = "DIR")
+  @Option(
+      names = "--out",
+      required = true,
+      paramLabel = "DIR",
+      description =
+          "Folder for the cells' records, results.csv, results.md and the plots; an existing one"
+              + " is resumed.")
   Path outDir;
 
   @Option(names = "--rerun", description = "Measure every cell again, ignoring earlier results.")

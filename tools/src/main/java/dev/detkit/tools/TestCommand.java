@@ -1,6 +1,5 @@
 package dev.detkit.tools;
 
-import com.google.gson.GsonBuilder;
 import dev.detkit.api.config.CfgNode;
 import dev.detkit.api.config.ResolvedConfig;
 import dev.detkit.api.model.Detector;
@@ -15,12 +14,12 @@ import dev.detkit.data.DataLoader;
 import dev.detkit.data.DetectionPainter;
 import dev.detkit.data.Pipeline;
 import dev.detkit.engine.Progress;
-import dev.detkit.evaluation.CocoEval;
+import dev.detkit.engine.Validator;
+import dev.detkit.evaluation.CocoMetric;
 import dev.detkit.evaluation.CocoMetricResult;
 import dev.detkit.evaluation.CocoResults;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -46,16 +45,24 @@ final class TestCommand implements Callable<Integer> {
   @Option(
       names = "--out",
       paramLabel = "results.json",
-      description = "COCO-format results (default: results.bbox.json).")
+      description =
+          "COCO-format results, written as they are produced (default: results.bbox.json).")
   Path out = Path.of("results.bbox.json");
 
-  @Option(names = "--show-dir", paramLabel = "DIR")
+  @Option(
+      names = "--show-dir",
+      paramLabel = "DIR",
+      description =
+          "Write each test image with its detections (score >= 0.3) drawn into DIR, under the"
+              + " image's own file name (as mmdetection).")
   Path showDir;
 
   @Override
   public Integer call() throws IOException {
     PrintWriter out0 = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
+    OutputPaths.checkFile(out, "--out");
+    OutputPaths.prepareDir(showDir, "--show-dir");
     ResolvedConfig cfg = model.loadConfig();
     Backend b = model.backend();
     Registry registry = Registry.get();
@@ -67,32 +74,37 @@ final class TestCommand implements Callable<Integer> {
     int batchSize = intAt(cfg, "test_dataloader.batch_size", 1);
     int workers = intAt(cfg, "test_dataloader.num_workers", 2);
     if (showDir != null) {
-      Files.createDirectories(showDir);
+      checkDrawingNames(dataset);
     }
-    Detector det = ModelLoader.detector(cfg, b, model.checkpoint, err);
+    Detector det = ModelLoader.detector(cfg, b, model.checkpoint, err, true);
     List<Map<String, Object>> results = new ArrayList<>();
     int[] failed = {0};
-    try (DataLoader loader =
-        new DataLoader(
-            dataset,
-            pipeline,
-            batchSize,
-            workers,
-            (item, e) -> {
-              err.println("\nerror: " + e.getMessage());
-              failed[0]++;
-            })) {
+    try (RecordWriter written = RecordWriter.toFile(out);
+        DataLoader loader =
+            new DataLoader(
+                dataset,
+                pipeline,
+                batchSize,
+                workers,
+                (item, e) -> {
+                  err.println("\nerror: " + e.getMessage());
+                  failed[0]++;
+                })) {
       Progress progress = new Progress(err, "test", loader.size());
       for (List<DetSample> batch : loader) {
         if (!batch.isEmpty()) {
           List<Detections> dets = det.predict(batch);
           for (int i = 0; i < batch.size(); i++) {
+            int before = results.size();
             addResults(results, batch.get(i).meta().imgId(), dets.get(i), dataset.catIds());
+            results.subList(before, results.size()).forEach(written::add);
             if (showDir != null) {
               Path src = Path.of(batch.get(i).meta().path());
-              String name = src.getFileName().toString().replaceFirst("\\.[^.]*$", "") + ".png";
               DetectionPainter.paint(
-                  src, dets.get(i).withMinScore(0.3), dataset.classes(), showDir.resolve(name));
+                  src,
+                  dets.get(i).withMinScore(0.3),
+                  dataset.classes(),
+                  showDir.resolve(InferCommand.drawingName(src)));
             }
           }
         }
@@ -102,15 +114,8 @@ final class TestCommand implements Callable<Integer> {
     } finally {
       ((Module) det).close();
     }
-    Files.writeString(out, new GsonBuilder().create().toJson(results));
-    CfgNode annNode = cfg.at("test_evaluator.ann_file");
-    Path annFile =
-        annNode != null && annNode.unwrapped() instanceof String s ? Path.of(s) : dataset.annFile();
-    boolean classwise =
-        cfg.at("test_evaluator.classwise") != null
-            && Boolean.TRUE.equals(cfg.at("test_evaluator.classwise").unwrapped());
-    CocoMetricResult metric =
-        CocoEval.evaluateFiles(annFile, out, new int[] {100, 300, 1000}, classwise);
+    CocoMetric cocoMetric = Validator.metric(cfg, "test_evaluator", ctx);
+    CocoMetricResult metric = cocoMetric.evaluate(cocoMetric.annFile(dataset.annFile()), out);
     out0.print(metric.toText());
     out0.println(
         "results: "
@@ -122,10 +127,33 @@ final class TestCommand implements Callable<Integer> {
             + " images)");
     out0.flush();
     if (failed[0] > 0) {
-      err.println(failed[0] + " image(s) failed to load; they count as having no detections");
+      err.println(
+          failed[0]
+              + " of "
+              + dataset.items().size()
+              + " images failed to load (reported above); they count as having no detections");
       return DetkitCli.USAGE_ERROR;
     }
     return 0;
+  }
+
+  /** Drawings keep the image's file name; two test images with one name would overwrite. */
+  private static void checkDrawingNames(CocoDataset dataset) {
+    Map<String, String> seen = new java.util.HashMap<>();
+    for (CocoDataset.Item item : dataset.items()) {
+      String name = InferCommand.drawingName(Path.of(item.path()));
+      String first = seen.putIfAbsent(name, item.path());
+      if (first != null) {
+        throw new UserError(
+            "--show-dir: "
+                + first
+                + " and "
+                + item.path()
+                + " would both be drawn as "
+                + name
+                + "; draw them into separate folders");
+      }
+    }
   }
 
   /**

@@ -43,7 +43,9 @@ class InferCommandTest {
             "--cfg-options",
             SMALL);
     assertEquals(0, r.code(), r.err());
-    JsonObject o = JsonParser.parseString(Files.readString(out)).getAsJsonObject();
+    JsonArray records = JsonParser.parseString(Files.readString(out)).getAsJsonArray();
+    assertEquals(1, records.size(), "one shape always: a list, also for one image");
+    JsonObject o = records.get(0).getAsJsonObject();
     assertEquals("[300,451]", o.get("ori_shape").toString());
     assertEquals("[213,320]", o.get("img_shape").toString());
     JsonArray dets = o.getAsJsonArray("detections");
@@ -63,15 +65,21 @@ class InferCommandTest {
   }
 
   @Test
-  void badImagesAreReportedAndTheOthersProcessed() throws IOException {
+  void badImagesAreReportedAndTheGoodOnesKept() throws IOException {
     Path fx = Fixtures.dir("retinanet_effb0_small");
     Path folder = dir.resolve("images");
     Files.createDirectories(folder);
     Files.copy(fx.resolve("image.jpg"), folder.resolve("a_good.jpg"));
-    Files.writeString(folder.resolve("b_notes.txt"), "not an image");
+    Files.copy(fx.resolve("image.png"), folder.resolve("a_good.png"));
+    Files.writeString(folder.resolve("b_notes.txt"), "not an image, and not taken for one");
+    Files.createFile(folder.resolve("c_empty.png"));
     byte[] png = Files.readAllBytes(fx.resolve("image.png"));
-    Files.write(folder.resolve("c_corrupt.png"), java.util.Arrays.copyOf(png, 100));
+    Files.write(folder.resolve("d_corrupt.png"), java.util.Arrays.copyOf(png, 100));
+    try (var f = new java.io.RandomAccessFile(folder.resolve("e_huge.jpg").toFile(), "rw")) {
+      f.setLength(3L << 30); // sparse: 3 GB by name, nothing on disk
+    }
     Path out = dir.resolve("det.json");
+    Path show = dir.resolve("show");
     ConfigCommandsTest.Run r =
         ConfigCommandsTest.run(
             "infer",
@@ -80,15 +88,22 @@ class InferCommandTest {
             folder.toString(),
             "--out",
             out.toString(),
+            "--show-dir",
+            show.toString(),
             "--cfg-options",
             SMALL);
-    assertEquals(DetkitCli.USAGE_ERROR, r.code());
-    assertTrue(r.err().contains("b_notes.txt: not a decodable image"), r.err());
-    assertTrue(r.err().contains("c_corrupt.png: not a decodable image"), r.err());
-    assertTrue(r.err().contains("2 of 3 image(s) failed"), r.err());
+    assertEquals(DetkitCli.USAGE_ERROR, r.code(), r.err());
+    assertTrue(r.err().contains("c_empty.png: empty file (0 bytes)"), r.err());
+    assertTrue(r.err().contains("d_corrupt.png: not a decodable image"), r.err());
+    assertTrue(r.err().contains("e_huge.jpg: 3221225472 bytes"), r.err());
+    assertTrue(r.err().contains("3 of 5 images failed"), r.err());
+    assertTrue(!r.err().contains("\tat ") && !r.err().contains("b_notes"), r.err());
     JsonArray all = JsonParser.parseString(Files.readString(out)).getAsJsonArray();
-    assertEquals(1, all.size());
+    assertEquals(2, all.size());
     assertTrue(all.get(0).getAsJsonObject().get("image").getAsString().endsWith("a_good.jpg"));
+    // Same stem, other extension: both drawings kept under their own names.
+    assertTrue(Files.size(show.resolve("a_good.jpg")) > 1000);
+    assertTrue(Files.size(show.resolve("a_good.png")) > 1000);
     ConfigCommandsTest.Run missing =
         ConfigCommandsTest.run(
             "infer",
@@ -98,7 +113,7 @@ class InferCommandTest {
             "--cfg-options",
             SMALL);
     assertEquals(DetkitCli.USAGE_ERROR, missing.code());
-    assertTrue(missing.err().contains("nope.jpg: image file not found"), missing.err());
+    assertTrue(missing.err().contains("nope.jpg: file not found"), missing.err());
   }
 
   static Stream<Path> shippedConfigs() throws IOException {
@@ -129,7 +144,8 @@ class InferCommandTest {
             "test_dataloader.dataset.pipeline.1.scale=[128,128]",
             "model.backbone.init_cfg=None");
     assertEquals(0, r.code(), r.err());
-    JsonObject o = JsonParser.parseString(Files.readString(out)).getAsJsonObject();
+    JsonObject o =
+        JsonParser.parseString(Files.readString(out)).getAsJsonArray().get(0).getAsJsonObject();
     assertEquals("[85,128]", o.get("img_shape").toString());
     assertTrue(o.getAsJsonArray("detections").size() <= 100);
   }

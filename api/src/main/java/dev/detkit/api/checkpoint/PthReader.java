@@ -42,7 +42,7 @@ public final class PthReader {
       String prefix = pkl.getName().substring(0, pkl.getName().length() - "data.pkl".length());
       ZipEntry order = zip.getEntry(prefix + "byteorder");
       if (order != null
-          && !new String(zip.getInputStream(order).readAllBytes()).trim().equals("little")) {
+          && !new String(zip.getInputStream(order).readNBytes(16)).trim().equals("little")) {
         throw new CheckpointException(file + ": big-endian checkpoints are not supported");
       }
       try (InputStream in = zip.getInputStream(pkl)) {
@@ -121,9 +121,32 @@ public final class PthReader {
     long offset = ((Number) args[1]).longValue();
     long[] size = longs(args[2]);
     long[] stride = longs(args[3]);
-    Shape shape = Shape.of(size);
+    for (int i = 0; i < size.length; i++) {
+      if (size[i] < 0 || stride[i] < 0) {
+        throw new PickleException(
+            "tensor on storage '"
+                + storage.key()
+                + "' has size "
+                + java.util.Arrays.toString(size)
+                + " and stride "
+                + java.util.Arrays.toString(stride)
+                + ": sizes and strides must not be negative");
+      }
+    }
+    long n = 1;
+    for (long d : size) {
+      n = d > 0 && n > MAX_BYTES / d ? MAX_BYTES : n * d;
+    }
     int es = storage.type().bytes();
-    long n = shape.size();
+    if (n > MAX_BYTES / es) {
+      throw new PickleException(
+          "tensor of size "
+              + java.util.Arrays.toString(size)
+              + " on storage '"
+              + storage.key()
+              + "' is larger than one array holds");
+    }
+    Shape shape = Shape.of(size);
     ByteBuffer src = storage.bytes();
     long[] contiguous = shape.strides();
     boolean isContiguous = java.util.Arrays.equals(stride, contiguous) || n <= 1;
@@ -131,8 +154,12 @@ public final class PthReader {
       return new TensorData(storage.type(), shape, ByteBuffer.allocate(0));
     }
     long maxIndex = offset;
-    for (int i = 0; i < size.length; i++) {
-      maxIndex += (size[i] - 1) * stride[i];
+    try {
+      for (int i = 0; i < size.length; i++) {
+        maxIndex = Math.addExact(maxIndex, Math.multiplyExact(size[i] - 1, stride[i]));
+      }
+    } catch (ArithmeticException overflow) {
+      maxIndex = Long.MAX_VALUE / 16;
     }
     if (offset < 0 || (maxIndex + 1) * es > src.capacity()) {
       throw new PickleException(
@@ -177,6 +204,23 @@ public final class PthReader {
       out[i] = ((Number) a[i]).longValue();
     }
     return out;
+  }
+
+  /** The largest storage a Java array holds. */
+  private static final long MAX_BYTES = Integer.MAX_VALUE - 8;
+
+  private static String sizeMismatch(String key, long has, long need, long numel, StoredType t) {
+    return "storage '"
+        + key
+        + "' has "
+        + has
+        + " bytes, but its "
+        + numel
+        + " "
+        + t
+        + " elements need "
+        + need
+        + (has < need ? " (truncated?)" : "");
   }
 
   /** An unpickler that resolves only {@link #ALLOWED} globals and loads storages from the zip. */
@@ -256,17 +300,39 @@ public final class PthReader {
       if (e == null) {
         throw new PickleException("storage '" + key + "' is missing from the archive");
       }
+      // The pickle states the storage's element count; the member must hold exactly that many
+      // bytes. Reading no more than that keeps a member that inflates to gigabytes (a zip bomb)
+      // from ever reaching memory.
+      long need = numel < 0 || numel > MAX_BYTES / type.bytes() ? -1 : numel * type.bytes();
+      if (need < 0) {
+        throw new PickleException(
+            "storage '"
+                + key
+                + "' claims "
+                + numel
+                + " elements of "
+                + type
+                + ", more than one array can hold");
+      }
+      if (e.getSize() >= 0 && e.getSize() != need) {
+        throw new PickleException(sizeMismatch(key, e.getSize(), need, numel, type));
+      }
       try (InputStream in = zip.getInputStream(e)) {
-        byte[] data = in.readAllBytes();
-        if (data.length < numel * type.bytes()) {
+        byte[] data = in.readNBytes((int) need);
+        if (data.length < need) {
+          throw new PickleException(sizeMismatch(key, data.length, need, numel, type));
+        }
+        if (in.read() >= 0) {
           throw new PickleException(
               "storage '"
                   + key
-                  + "' has "
-                  + data.length
-                  + " bytes, expected "
-                  + numel * type.bytes()
-                  + " (truncated?)");
+                  + "' holds more than the "
+                  + need
+                  + " bytes its "
+                  + numel
+                  + " "
+                  + type
+                  + " elements need");
         }
         return new Storage(type, ByteBuffer.wrap(data).order(ByteOrder.LITTLE_ENDIAN), key);
       } catch (IOException ex) {

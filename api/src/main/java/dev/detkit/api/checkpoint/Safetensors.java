@@ -63,7 +63,7 @@ public final class Safetensors {
     } catch (IOException e) {
       throw new CheckpointException(file + ": cannot read: " + e.getMessage(), e);
     } catch (JsonParseException | IllegalStateException e) {
-      throw new CheckpointException(file + ": malformed safetensors header: " + e.getMessage(), e);
+      throw new CheckpointException(file + ": malformed safetensors header: " + jsonProblem(e), e);
     }
   }
 
@@ -99,7 +99,7 @@ public final class Safetensors {
     try {
       header = JsonParser.parseString(new String(hb, StandardCharsets.UTF_8)).getAsJsonObject();
     } catch (JsonParseException | IllegalStateException e) {
-      throw new CheckpointException(name + ": malformed safetensors header: " + e.getMessage(), e);
+      throw new CheckpointException(name + ": malformed safetensors header: " + jsonProblem(e), e);
     }
     long dataStart = 8 + headerLen;
     long dataLen = buf.capacity() - dataStart;
@@ -111,7 +111,7 @@ public final class Safetensors {
       String key = e.getKey();
       try {
         JsonObject t = e.getValue().getAsJsonObject();
-        StoredType type = StoredType.valueOf(t.get("dtype").getAsString());
+        StoredType type = StoredType.named(t.get("dtype").getAsString());
         List<Long> dims =
             new Gson()
                 .fromJson(
@@ -146,6 +146,16 @@ public final class Safetensors {
       }
     }
     return out;
+  }
+
+  /** Gson's message without its JSON-path suffix and exception class names. */
+  private static String jsonProblem(RuntimeException e) {
+    String m = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+    m = m.replaceFirst("^[\\w.]+Exception: ", "");
+    int path = m.indexOf(" path $");
+    m = path < 0 ? m : m.substring(0, path);
+    return m.lines().findFirst().orElse(m).replaceFirst("\\s*See https?://\\S+$", "").strip()
+        + " (not valid JSON: truncated or not a safetensors file?)";
   }
 
   /** Writes tensors (in map order) with optional string metadata. */
@@ -192,11 +202,20 @@ public final class Safetensors {
         b.get(chunk);
         os.write(chunk);
       }
-    } catch (IOException e) {
+    } catch (IOException | RuntimeException e) {
+      try {
+        Files.deleteIfExists(tmp);
+      } catch (IOException ignored) {
+        // the original error is the one to report
+      }
       throw new CheckpointException(file + ": cannot write: " + e.getMessage(), e);
     }
     try {
-      Files.move(tmp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+      Files.move(
+          tmp,
+          file,
+          java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+          java.nio.file.StandardCopyOption.ATOMIC_MOVE);
     } catch (IOException e) {
       throw new CheckpointException(file + ": cannot write: " + e.getMessage(), e);
     }

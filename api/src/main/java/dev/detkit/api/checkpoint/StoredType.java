@@ -23,6 +23,26 @@ public enum StoredType {
     this.natural = natural;
   }
 
+  /** The type of a safetensors {@code dtype} name; an unknown name lists the known ones. */
+  public static StoredType named(String name) {
+    for (StoredType t : values()) {
+      if (t.name().equals(name)) {
+        return t;
+      }
+    }
+    throw new IllegalArgumentException(
+        "unknown dtype '"
+            + name
+            + "' (expected one of "
+            + java.util.Arrays.toString(values()).replaceAll("[\\[\\]]", "")
+            + ")");
+  }
+
+  /** True for the floating-point types. */
+  public boolean isFloat() {
+    return this == F64 || this == F32 || this == F16 || this == BF16;
+  }
+
   public int bytes() {
     return bytes;
   }

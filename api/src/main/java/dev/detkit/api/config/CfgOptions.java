@@ -29,8 +29,41 @@ public final class CfgOptions {
     return out;
   }
 
-  /** Parses one value by mmengine's DictAction rules. */
+  /** Parses one value by mmengine's DictAction rules; unbalanced brackets are an error. */
   public static CfgNode parseValue(String text) {
+    checkBalanced(text);
+    return value(text);
+  }
+
+  private static void checkBalanced(String text) {
+    java.util.Deque<Character> open = new java.util.ArrayDeque<>();
+    for (char c : text.toCharArray()) {
+      if (c == '[' || c == '(') {
+        open.push(c);
+      } else if (c == ']' || c == ')') {
+        char want = c == ']' ? '[' : '(';
+        if (open.isEmpty() || open.pop() != want) {
+          throw new ConfigException(
+              "--cfg-options: unbalanced brackets in value '"
+                  + text
+                  + "' (unexpected '"
+                  + c
+                  + "')");
+        }
+      }
+    }
+    if (!open.isEmpty()) {
+      throw new ConfigException(
+          "--cfg-options: unbalanced brackets in value '"
+              + text
+              + "' ('"
+              + open.peek()
+              + "' is"
+              + " never closed)");
+    }
+  }
+
+  private static CfgNode value(String text) {
     String v = text.trim();
     if ((v.startsWith("[") && v.endsWith("]")) || (v.startsWith("(") && v.endsWith(")"))) {
       return list(v.substring(1, v.length() - 1));
@@ -47,7 +80,7 @@ public final class CfgOptions {
     while (!rest.isEmpty()) {
       int cut = topLevelComma(rest);
       String item = cut < 0 ? rest : rest.substring(0, cut);
-      items.add(parseValue(item));
+      items.add(value(item));
       rest = cut < 0 ? "" : rest.substring(cut + 1).trim();
     }
     return new CfgList(items, Origin.CLI);

@@ -79,6 +79,12 @@ public final class ConfigLoader {
                   .map(p -> p.getFileName().toString())
                   .collect(Collectors.joining(" -> ")));
     }
+    if (Files.isDirectory(file)) {
+      throw ConfigException.at(
+          includedFrom,
+          includedFrom == null ? null : BASE_KEY,
+          file + " is a directory; expected a config file (.yaml, .yml, .json or .conf)");
+    }
     if (!Files.isRegularFile(file)) {
       throw ConfigException.at(
           includedFrom, includedFrom == null ? null : BASE_KEY, "config file not found: " + file);
@@ -202,8 +208,20 @@ public final class ConfigLoader {
       if (value != null) {
         return value;
       }
+      // mmengine refuses an unset variable whose default is empty, as if it had none.
+      if (colon >= 0 && !expr.substring(colon + 1).isBlank()) {
+        return expr.substring(colon + 1).strip();
+      }
       if (colon >= 0) {
-        return expr.substring(colon + 1);
+        throw ConfigException.at(
+            at.origin(),
+            null,
+            "environment variable "
+                + var
+                + " is not set and '{{$"
+                + var
+                + ":}}' has an empty"
+                + " default (mmengine refuses it: set the variable or give a default)");
       }
       throw ConfigException.at(
           at.origin(),

@@ -14,24 +14,82 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * Reads HOCON ({@code .conf}) files through Typesafe Config, resolving HOCON's own {@code ${...}}
- * substitutions within the file. HOCON objects do not keep key order, so keys come out sorted.
+ * Reads HOCON ({@code .conf}) files through Typesafe Config with HOCON's own composition switched
+ * off, so that every config format has detkit's one set of rules: {@code include} (which would read
+ * other files, class-path resources or URLs, i.e. reach the network) is refused in favour of {@code
+ * _base_}, and {@code ${...}} substitutions are refused in favour of {@code '{{$VAR}}'} and {@code
+ * '{{_base_.a.b}}'}. HOCON objects do not keep key order, so keys come out sorted.
  */
 final class HoconReader {
   private HoconReader() {}
 
   static CfgMap readFile(Path file) {
     try {
-      ConfigObject root =
+      com.typesafe.config.Config parsed =
           ConfigFactory.parseFile(
-                  file.toFile(), ConfigParseOptions.defaults().setAllowMissing(false))
-              .resolve()
-              .root();
+              file.toFile(),
+              ConfigParseOptions.defaults()
+                  .setAllowMissing(false)
+                  .setIncluder(new RefusingIncluder(file)));
+      if (!parsed.isResolved()) {
+        throw new ConfigException(
+            file
+                + ": HOCON substitutions (${...}) are not supported; use '{{$VAR:default}}' for"
+                + " environment variables and '{{_base_.a.b}}' or YAML anchors to reuse values");
+      }
+      ConfigObject root = parsed.root();
       return (CfgMap) convert(root, ConfigLoader.display(file.toAbsolutePath().normalize()));
     } catch (Parse e) {
       throw new ConfigException(file + ": malformed HOCON: " + e.getMessage(), e);
     } catch (com.typesafe.config.ConfigException e) {
       throw new ConfigException(file + ": " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * Refuses every {@code include} before anything is opened: the parser asks the includer first,
+   * for plain, {@code file()}, {@code classpath()} and {@code url()} includes alike.
+   */
+  private record RefusingIncluder(Path file)
+      implements com.typesafe.config.ConfigIncluder,
+          com.typesafe.config.ConfigIncluderFile,
+          com.typesafe.config.ConfigIncluderURL,
+          com.typesafe.config.ConfigIncluderClasspath {
+    @Override
+    public com.typesafe.config.ConfigIncluder withFallback(
+        com.typesafe.config.ConfigIncluder fallback) {
+      return this;
+    }
+
+    @Override
+    public ConfigObject include(com.typesafe.config.ConfigIncludeContext context, String what) {
+      throw refuse(what);
+    }
+
+    @Override
+    public ConfigObject includeFile(
+        com.typesafe.config.ConfigIncludeContext context, java.io.File what) {
+      throw refuse(what.toString());
+    }
+
+    @Override
+    public ConfigObject includeURL(
+        com.typesafe.config.ConfigIncludeContext context, java.net.URL what) {
+      throw refuse(what.toString());
+    }
+
+    @Override
+    public ConfigObject includeResources(
+        com.typesafe.config.ConfigIncludeContext context, String what) {
+      throw refuse(what);
+    }
+
+    private ConfigException refuse(String what) {
+      return new ConfigException(
+          file
+              + ": HOCON 'include' ("
+              + what
+              + ") is not supported: list base configs under _base_ (local files only)");
     }
   }
 

@@ -28,6 +28,9 @@ import org.yaml.snakeyaml.nodes.Tag;
  * aliases are copied where used; {@code <<} merge keys are honoured; duplicate keys are an error.
  */
 final class YamlReader {
+  /** Aliases of maps and lists one document may use. */
+  static final int MAX_ALIASES = 2000;
+
   private final String source;
   private final Map<Node, Boolean> active = new IdentityHashMap<>();
 
@@ -61,6 +64,9 @@ final class YamlReader {
     try {
       LoaderOptions opts = new LoaderOptions();
       opts.setAllowDuplicateKeys(false);
+      // SnakeYAML's default of 50 refuses ordinary configs that reuse an anchored map often;
+      // the limit still stops exponential "billion laughs" documents, which need far more.
+      opts.setMaxAliasesForCollections(MAX_ALIASES);
       node = new Yaml(opts).compose(reader);
     } catch (MarkedYAMLException e) {
       Mark m = e.getProblemMark() != null ? e.getProblemMark() : e.getContextMark();
@@ -70,6 +76,15 @@ final class YamlReader {
           new Origin(source, line) + ": malformed YAML: " + problem.lines().findFirst().orElse(""),
           e);
     } catch (YAMLException e) {
+      if (String.valueOf(e.getMessage()).contains("Number of aliases")) {
+        throw new ConfigException(
+            source
+                + ": more than "
+                + MAX_ALIASES
+                + " YAML aliases (*name) to maps or lists; refused as a guard against"
+                + " exponentially expanding documents",
+            e);
+      }
       throw new ConfigException(source + ": malformed YAML: " + e.getMessage(), e);
     }
     return node == null ? null : new YamlReader(source).convert(node);

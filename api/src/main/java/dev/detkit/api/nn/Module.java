@@ -3,6 +3,7 @@ package dev.detkit.api.nn;
 import dev.detkit.api.checkpoint.CheckpointException;
 import dev.detkit.api.checkpoint.TensorData;
 import dev.detkit.api.tensor.Backend;
+import dev.detkit.api.tensor.DType;
 import dev.detkit.api.tensor.Tensor;
 import java.util.ArrayList;
 import java.util.IdentityHashMap;
@@ -222,15 +223,36 @@ public abstract class Module implements AutoCloseable {
     missing.sort(null);
     LoadReport report = new LoadReport(missing, unexpected, mismatched);
     if (strict && !report.isClean()) {
-      throw new CheckpointException(
-          source + ": strict load failed: " + report.toString().replace('\n', ' '));
+      throw new CheckpointException(source + ": strict load failed: " + report.summary());
     }
+    List<String> nonFinite = new ArrayList<>();
+    List<String> integerStored = new ArrayList<>();
     for (Map.Entry<Parameter, Map.Entry<String, TensorData>> e : plan.entrySet()) {
       Parameter p = e.getKey();
-      Tensor t = e.getValue().getValue().toTensor(backend, p.get().dtype());
+      String key = e.getValue().getKey();
+      TensorData data = e.getValue().getValue();
+      Tensor t;
+      if (p.get().dtype() == DType.FLOAT32) {
+        if (!data.type().isFloat()) {
+          integerStored.add(key + " (" + data.type() + ")");
+        }
+        float[] v = data.toFloats();
+        int bad = 0;
+        for (float x : v) {
+          bad += Float.isFinite(x) ? 0 : 1;
+        }
+        if (bad > 0) {
+          nonFinite.add(key + " (" + bad + " of " + v.length + ")");
+        }
+        t = backend.fromFloats(v, data.shape().dims());
+      } else {
+        t = data.toTensor(backend, p.get().dtype());
+      }
       p.set(t);
     }
-    return report;
+    nonFinite.sort(null);
+    integerStored.sort(null);
+    return new LoadReport(missing, unexpected, mismatched, nonFinite, integerStored);
   }
 
   /**

@@ -223,7 +223,7 @@ class ConfigLoaderTest {
     Path conf =
         write(
             "child.conf",
-            "_base_ = [base.json]\nchannels = 256\nmodel { neck { out_channels = ${channels}, start_level = 0 } }\n");
+            "_base_ = [base.json]\n# HOCON's own ${...} and include are refused (HostileConfigTest)\nmodel { neck { out_channels = 256, start_level = 0 } }\n");
     ResolvedConfig cfg = new ConfigLoader().load(conf);
     assertEquals(
         Map.of(

@@ -91,8 +91,11 @@ public final class CheckpointHook implements Hook {
     key = key.startsWith("coco/") ? key.substring("coco/".length()) : key;
     Double score = metrics.get(key);
     if (score == null) {
-      throw new IllegalArgumentException(
-          "save_best '" + args.saveBest() + "' is not a validation metric " + metrics.keySet());
+      throw new dev.detkit.api.config.ConfigException(
+          "default_hooks.checkpoint.save_best '"
+              + args.saveBest()
+              + "' is not a validation metric "
+              + metrics.keySet());
     }
     boolean less = "less".equals(args.rule());
     if (Double.isNaN(bestScore) || (less ? score < bestScore : score > bestScore)) {

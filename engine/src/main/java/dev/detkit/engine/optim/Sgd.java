@@ -107,13 +107,13 @@ public final class Sgd implements Optimizer {
     for (Map.Entry<String, TensorData> e : state.entrySet()) {
       ParamGroup g = byName.get(e.getKey());
       if (g == null) {
-        throw new IllegalArgumentException(
+        throw new dev.detkit.api.checkpoint.CheckpointException(
             "optimizer state '" + e.getKey() + "' names no trainable parameter of the model");
       }
       Tensor t = TensorScope.release(e.getValue().toTensor(g.param().get().backend()));
       if (!t.shape().equals(g.param().shape())) {
         t.close();
-        throw new IllegalArgumentException(
+        throw new dev.detkit.api.checkpoint.CheckpointException(
             "optimizer state '"
                 + e.getKey()
                 + "' has shape "

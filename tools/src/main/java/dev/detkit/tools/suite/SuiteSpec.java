@@ -67,7 +67,7 @@ public record SuiteSpec(
             || hw.size() != 2
             || !(hw.get(0) instanceof Number h)
             || !(hw.get(1) instanceof Number w)) {
-          throw new IllegalArgumentException(
+          throw new dev.detkit.api.config.ConfigException(
               file + ": shapes: expected [height, width] pairs, got " + v.render());
         }
         shapes.add(new int[] {h.intValue(), w.intValue()});
@@ -83,12 +83,12 @@ public record SuiteSpec(
               checkpoints(c, dir),
               c.hasPath("test_cfg_options") ? c.getStringList("test_cfg_options") : List.of());
       if (configs.isEmpty() || spec.backends.isEmpty() || shapes.isEmpty()) {
-        throw new IllegalArgumentException(
+        throw new dev.detkit.api.config.ConfigException(
             file + ": configs, backends and shapes must each name at least one entry");
       }
       return spec;
     } catch (ConfigException e) {
-      throw new IllegalArgumentException(file + ": " + e.getMessage(), e);
+      throw new dev.detkit.api.config.ConfigException(file + ": " + e.getMessage(), e);
     }
   }
 

@@ -1,0 +1,50 @@
+package dev.detkit.necks;
+
+import dev.detkit.api.nn.Conv2d;
+import dev.detkit.api.nn.ConvModule;
+import dev.detkit.api.nn.Sequential;
+import dev.detkit.api.tensor.Backend;
+import dev.detkit.api.tensor.Tensor;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+
+/**
+ * mmdet's PAFPN (Path Aggregation Network): FPN's lateral, top-down and output convs, then a
+ * bottom-up path: each level's output plus a stride-2 3x3 conv of the (updated) level below,
+ * followed by a 3x3 conv on every level but the first; FPN's extra levels build on the result.
+ * mmdet's PAFPN ignores FPN's {@code upsample_cfg} (it always upsamples nearest to the lateral's
+ * size), which FPN's arguments already restrict to.
+ */
+public final class PAFPN extends FPN {
+  private final Sequential downsampleConvs;
+  private final Sequential pafpnConvs;
+
+  public PAFPN(Args a, Backend b, List<Integer> inStrides) {
+    super(a, b, inStrides);
+    // Seeded apart from FPN's convs; random init only matters without a checkpoint.
+    Random rnd = new Random(1);
+    var sym = Conv2d.PaddingMode.SYMMETRIC;
+    downsampleConvs = register("downsample_convs", new Sequential());
+    pafpnConvs = register("pafpn_convs", new Sequential());
+    int c = a.outChannels();
+    for (int i = 1; i < usedLevels(); i++) {
+      downsampleConvs.add(new ConvModule(b, rnd, c, c, 3, 2, 1, 1, sym, a.normCfg(), act));
+      pafpnConvs.add(new ConvModule(b, rnd, c, c, 3, 1, 1, 1, sym, a.normCfg(), act));
+    }
+  }
+
+  @Override
+  protected List<Tensor> pathAggregation(List<Tensor> inter) {
+    List<Tensor> x = new ArrayList<>(inter);
+    for (int i = 0; i + 1 < x.size(); i++) {
+      x.set(i + 1, x.get(i + 1).add(downsampleConvs.get(i).forward(x.get(i))));
+    }
+    List<Tensor> outs = new ArrayList<>();
+    outs.add(x.get(0));
+    for (int i = 1; i < x.size(); i++) {
+      outs.add(pafpnConvs.get(i - 1).forward(x.get(i)));
+    }
+    return outs;
+  }
+}
