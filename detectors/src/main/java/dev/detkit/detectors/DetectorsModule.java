@@ -11,7 +11,8 @@ public final class DetectorsModule extends DetkitModule {
   @Override
   protected void configureComponents() {
     // mmdet registers one SingleStageDetector subclass per paper; they differ only in the head.
-    for (String name : List.of("SingleStageDetector", "RetinaNet", "FCOS", "ATSS", "GFL")) {
+    for (String name :
+        List.of("SingleStageDetector", "RetinaNet", "FCOS", "ATSS", "GFL", "EfficientDet")) {
       register(
           ComponentSpec.of(
               ComponentKind.DETECTOR,

@@ -13,6 +13,7 @@ import dev.detkit.engine.hooks.LoggerHook;
 import dev.detkit.engine.hooks.ParamSchedulerHook;
 import dev.detkit.engine.optim.OptimizerFactory;
 import dev.detkit.engine.optim.Sgd;
+import dev.detkit.engine.sched.CosineAnnealingLR;
 import dev.detkit.engine.sched.LinearLR;
 import dev.detkit.engine.sched.MultiStepLR;
 import dev.detkit.engine.sched.ParamScheduler;
@@ -45,6 +46,14 @@ public final class EngineModule extends DetkitModule {
             ParamScheduler.class,
             (a, ctx) -> new MultiStepLR(a),
             "multiply by gamma at each milestone"));
+    register(
+        ComponentSpec.of(
+            ComponentKind.PARAM_SCHEDULER,
+            "CosineAnnealingLR",
+            CosineAnnealingLR.Args.class,
+            ParamScheduler.class,
+            (a, ctx) -> new CosineAnnealingLR(a),
+            "half a cosine from the base lr down to eta_min over T_max steps"));
     hook(
         "IterTimerHook", IterTimerHook.Args.class, a -> new IterTimerHook(), "iteration time, ETA");
     hook(

@@ -132,7 +132,11 @@ public final class Runner implements AutoCloseable {
     model.train(true);
     model.requireGradients();
     this.optim = OptimWrapper.build(ow, model, ctx);
-    this.schedule = new LrSchedule(scaledLr(cfg, optim.optimizer().baseLr(), dl), schedulers);
+    int perEpoch = loader.batchesPerEpoch();
+    this.schedule =
+        new LrSchedule(
+            scaledLr(cfg, optim.optimizer().baseLr(), dl),
+            schedulers.stream().map(s -> s.iterBased(perEpoch)).toList());
     this.lr = schedule.baseLr();
     try {
       Files.createDirectories(workDir);

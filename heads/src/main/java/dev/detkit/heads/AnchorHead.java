@@ -131,13 +131,21 @@ public abstract class AnchorHead extends Module implements DenseHead {
                         deltas,
                         b.fromFloats(lt.bboxTargets(), nb, na, 4, hw),
                         b.fromFloats(lt.bboxWeights(), nb, na, 4, hw),
-                        avgFactor)));
+                        bboxAvgFactor(avgFactor))));
       }
     }
     Map<String, List<Tensor>> terms = new LinkedHashMap<>();
     terms.put("loss_cls", lossCls);
     terms.put("loss_bbox", lossBbox);
     return new HeadLosses(terms);
+  }
+
+  /**
+   * The {@code avg_factor} the box loss is divided by: the classification loss's (mmdet's
+   * AnchorHead); EfficientDet's head divides by four times it.
+   */
+  protected double bboxAvgFactor(double avgFactor) {
+    return avgFactor;
   }
 
   @Override

@@ -74,6 +74,16 @@ public final class HeadsModule extends DetkitModule {
                 new RetinaSepBNHead(
                     a, ctx.backend(), anchors(a, ctx), coder(a, ctx), training(a, ctx)),
             "RetinaNet head with conv weights shared across levels and BN per level"));
+    register(
+        ComponentSpec.of(
+            ComponentKind.HEAD,
+            "EfficientDetSepBNHead",
+            EfficientDetHeadArgs.class,
+            DenseHead.class,
+            (a, ctx) ->
+                new EfficientDetSepBNHead(
+                    a, ctx.backend(), anchors(a, ctx), coder(a, ctx), training(a, ctx)),
+            "EfficientDet head: separable convs shared across levels, BN per level, Swish"));
   }
 
   private void registerDenseHeads() {
@@ -165,7 +175,7 @@ public final class HeadsModule extends DetkitModule {
             "TF/Keras Huber: 0.5 d^2 below beta, beta d - 0.5 beta^2 above (EfficientDet)"));
   }
 
-  private static HeadTraining training(RetinaHeadArgs a, BuildContext ctx) {
+  private static HeadTraining training(AnchorHeadParts a, BuildContext ctx) {
     ClassificationLoss cls = ctx.build(a.lossCls(), ClassificationLoss.class);
     RegressionLoss reg = ctx.build(a.lossBbox(), RegressionLoss.class);
     TrainCfg t = a.trainCfg();
@@ -180,7 +190,7 @@ public final class HeadsModule extends DetkitModule {
         t);
   }
 
-  private static PriorGenerator anchors(RetinaHeadArgs a, BuildContext ctx) {
+  private static PriorGenerator anchors(AnchorHeadParts a, BuildContext ctx) {
     PriorGenerator g = ctx.build(a.anchorGenerator(), PriorGenerator.class);
     HeadInputs.check(
         java.util.stream.IntStream.range(0, g.numLevels()).mapToObj(g::stride).toList(),
@@ -193,7 +203,7 @@ public final class HeadsModule extends DetkitModule {
     return g;
   }
 
-  private static BBoxCoder coder(RetinaHeadArgs a, BuildContext ctx) {
+  private static BBoxCoder coder(AnchorHeadParts a, BuildContext ctx) {
     return ctx.build(a.bboxCoder(), BBoxCoder.class);
   }
 }

@@ -34,7 +34,8 @@ public record RetinaHeadArgs(
     @Kind(ComponentKind.LOSS) @Default("{type: L1Loss, loss_weight: 1.0}") ComponentConfig lossBbox,
     @Default("null") TrainCfg trainCfg,
     @Default("null") TestCfg testCfg,
-    @Default("null") Object initCfg) {
+    @Default("null") Object initCfg)
+    implements AnchorHeadParts {
   public RetinaHeadArgs {
     if (numClasses < 1 || inChannels < 1 || featChannels < 1 || stackedConvs < 0) {
       throw new IllegalArgumentException(

@@ -1,6 +1,11 @@
 package dev.detkit.api.nn;
 
-/** mmcv's {@code conv_cfg}: {@code Conv2d} (or {@code Conv}) or {@code Conv2dAdaptivePadding}. */
+/**
+ * mmcv's {@code conv_cfg}: {@code Conv2d} (or {@code Conv}), {@code Conv2dAdaptivePadding}, or
+ * {@code Conv2dSamePadding}, which mmdet's projects/EfficientDet registers: TF "SAME" padding
+ * without mmcv's clamp of a negative pad, which never arises in EfficientNet, BiFPN or the head
+ * (shared/reference/efficientdet.md section 3.1: bit-identical outputs there).
+ */
 public record ConvCfg(String type) {
   public ConvCfg {
     mode(type);
@@ -14,12 +19,12 @@ public record ConvCfg(String type) {
   private static Conv2d.PaddingMode mode(String type) {
     return switch (type) {
       case "Conv2d", "Conv" -> Conv2d.PaddingMode.SYMMETRIC;
-      case "Conv2dAdaptivePadding" -> Conv2d.PaddingMode.TF_SAME;
+      case "Conv2dAdaptivePadding", "Conv2dSamePadding" -> Conv2d.PaddingMode.TF_SAME;
       default ->
           throw new IllegalArgumentException(
               "conv_cfg.type '"
                   + type
-                  + "' is not supported (use Conv2d or Conv2dAdaptivePadding)");
+                  + "' is not supported (use Conv2d, Conv2dAdaptivePadding or Conv2dSamePadding)");
     };
   }
 }

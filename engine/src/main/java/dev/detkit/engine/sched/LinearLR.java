@@ -24,7 +24,7 @@ public final class LinearLR implements ParamScheduler {
         throw new IllegalArgumentException(
             "start_factor must be in (0, 1] and end_factor in [0, 1]");
       }
-      ParamScheduler.checkRange(begin, end, convertToIterBased);
+      ParamScheduler.checkRange(begin, end, byEpoch, convertToIterBased);
     }
   }
 
@@ -32,6 +32,22 @@ public final class LinearLR implements ParamScheduler {
 
   public LinearLR(Args a) {
     this.a = a;
+  }
+
+  @Override
+  public ParamScheduler iterBased(int e) {
+    if (!a.convertToIterBased()) {
+      return this;
+    }
+    return new LinearLR(
+        new Args(
+            a.startFactor(),
+            a.endFactor(),
+            ParamScheduler.toIters(a.begin(), e),
+            ParamScheduler.toIters(a.end(), e),
+            false,
+            false,
+            a.verbose()));
   }
 
   @Override

@@ -23,7 +23,7 @@ public final class MultiStepLR implements ParamScheduler {
       if (milestones == null || milestones.isEmpty()) {
         throw new IllegalArgumentException("milestones must list at least one step");
       }
-      ParamScheduler.checkRange(begin, end, convertToIterBased);
+      ParamScheduler.checkRange(begin, end, byEpoch, convertToIterBased);
     }
   }
 
@@ -31,6 +31,22 @@ public final class MultiStepLR implements ParamScheduler {
 
   public MultiStepLR(Args a) {
     this.a = a;
+  }
+
+  @Override
+  public ParamScheduler iterBased(int e) {
+    if (!a.convertToIterBased()) {
+      return this;
+    }
+    return new MultiStepLR(
+        new Args(
+            a.milestones().stream().map(m -> m * e).toList(),
+            a.gamma(),
+            ParamScheduler.toIters(a.begin(), e),
+            ParamScheduler.toIters(a.end(), e),
+            false,
+            false,
+            a.verbose()));
   }
 
   @Override

@@ -27,14 +27,28 @@ public interface ParamScheduler {
     return step < r.begin() ? 1.0 : factorAt(localStep(step, r.begin(), r.end()));
   }
 
+  /**
+   * mmengine's {@code convert_to_iter_based}: an epoch-based scheduler that steps every iteration,
+   * its epoch counts (begin, end, milestones, T_max) multiplied by {@code itersPerEpoch}. The
+   * runner applies it once the data loader's length is known; identity for the others.
+   */
+  default ParamScheduler iterBased(int itersPerEpoch) {
+    return this;
+  }
+
   /** Checks the {@code [begin, end)} range every scheduler shares. */
-  static void checkRange(long begin, long end, boolean convertToIterBased) {
+  static void checkRange(long begin, long end, boolean byEpoch, boolean convertToIterBased) {
     if (end <= begin) {
       throw new IllegalArgumentException("end must be greater than begin");
     }
-    if (convertToIterBased) {
-      throw new IllegalArgumentException("convert_to_iter_based is not supported");
+    if (convertToIterBased && !byEpoch) {
+      throw new IllegalArgumentException("convert_to_iter_based needs by_epoch: true");
     }
+  }
+
+  /** An epoch count in iterations, keeping mmengine's "until the end" sentinel as it is. */
+  static long toIters(long epochs, int itersPerEpoch) {
+    return epochs >= 1_000_000_000L ? epochs : epochs * itersPerEpoch;
   }
 
   /** The scheduler's own step count ({@code last_step}) at a global step, clamped to its range. */

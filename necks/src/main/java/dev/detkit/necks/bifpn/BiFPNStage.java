@@ -1,6 +1,7 @@
 package dev.detkit.necks.bifpn;
 
 import dev.detkit.api.nn.Activation;
+import dev.detkit.api.nn.DepthWiseConvBlock;
 import dev.detkit.api.nn.Module;
 import dev.detkit.api.nn.NormCfg;
 import dev.detkit.api.nn.Parameter;
@@ -40,14 +41,14 @@ final class BiFPNStage extends Module {
   private DownChannelBlock p4LevelConnection;
   private DownChannelBlock p5LevelConnection;
 
-  private final SeparableConvBlock conv6Up;
-  private final SeparableConvBlock conv5Up;
-  private final SeparableConvBlock conv4Up;
-  private final SeparableConvBlock conv3Up;
-  private final SeparableConvBlock conv4Down;
-  private final SeparableConvBlock conv5Down;
-  private final SeparableConvBlock conv6Down;
-  private final SeparableConvBlock conv7Down;
+  private final DepthWiseConvBlock conv6Up;
+  private final DepthWiseConvBlock conv5Up;
+  private final DepthWiseConvBlock conv4Up;
+  private final DepthWiseConvBlock conv3Up;
+  private final DepthWiseConvBlock conv4Down;
+  private final DepthWiseConvBlock conv5Down;
+  private final DepthWiseConvBlock conv6Down;
+  private final DepthWiseConvBlock conv7Down;
 
   /**
    * @param inChannels the backbone levels' channels (the last three are C3, C4, C5)
@@ -101,18 +102,18 @@ final class BiFPNStage extends Module {
               "p5_level_connection",
               new DownChannelBlock(b, rnd, c5, c, resample, convBnActPattern));
     }
-    conv6Up = register("conv6_up", new SeparableConvBlock(b, rnd, c, c, norm, convBnActPattern));
-    conv5Up = register("conv5_up", new SeparableConvBlock(b, rnd, c, c, norm, convBnActPattern));
-    conv4Up = register("conv4_up", new SeparableConvBlock(b, rnd, c, c, norm, convBnActPattern));
-    conv3Up = register("conv3_up", new SeparableConvBlock(b, rnd, c, c, norm, convBnActPattern));
+    conv6Up = register("conv6_up", new DepthWiseConvBlock(b, rnd, c, c, norm, convBnActPattern));
+    conv5Up = register("conv5_up", new DepthWiseConvBlock(b, rnd, c, c, norm, convBnActPattern));
+    conv4Up = register("conv4_up", new DepthWiseConvBlock(b, rnd, c, c, norm, convBnActPattern));
+    conv3Up = register("conv3_up", new DepthWiseConvBlock(b, rnd, c, c, norm, convBnActPattern));
     conv4Down =
-        register("conv4_down", new SeparableConvBlock(b, rnd, c, c, norm, convBnActPattern));
+        register("conv4_down", new DepthWiseConvBlock(b, rnd, c, c, norm, convBnActPattern));
     conv5Down =
-        register("conv5_down", new SeparableConvBlock(b, rnd, c, c, norm, convBnActPattern));
+        register("conv5_down", new DepthWiseConvBlock(b, rnd, c, c, norm, convBnActPattern));
     conv6Down =
-        register("conv6_down", new SeparableConvBlock(b, rnd, c, c, norm, convBnActPattern));
+        register("conv6_down", new DepthWiseConvBlock(b, rnd, c, c, norm, convBnActPattern));
     conv7Down =
-        register("conv7_down", new SeparableConvBlock(b, rnd, c, c, norm, convBnActPattern));
+        register("conv7_down", new DepthWiseConvBlock(b, rnd, c, c, norm, convBnActPattern));
   }
 
   /** P3..P7 from the backbone's last three levels (first stage) or the previous stage's five. */
