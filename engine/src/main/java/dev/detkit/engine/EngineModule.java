@@ -7,6 +7,7 @@ import dev.detkit.engine.hooks.CheckInvalidLossHook;
 import dev.detkit.engine.hooks.CheckpointHook;
 import dev.detkit.engine.hooks.DetVisualizationHook;
 import dev.detkit.engine.hooks.DistSamplerSeedHook;
+import dev.detkit.engine.hooks.EMAHook;
 import dev.detkit.engine.hooks.Hook;
 import dev.detkit.engine.hooks.IterTimerHook;
 import dev.detkit.engine.hooks.LoggerHook;
@@ -54,6 +55,11 @@ public final class EngineModule extends DetkitModule {
             ParamScheduler.class,
             (a, ctx) -> new CosineAnnealingLR(a),
             "half a cosine from the base lr down to eta_min over T_max steps"));
+    hook(
+        "EMAHook",
+        EMAHook.Args.class,
+        EMAHook::new,
+        "exponential moving average of the weights, used by validation and saved checkpoints");
     hook(
         "IterTimerHook", IterTimerHook.Args.class, a -> new IterTimerHook(), "iteration time, ETA");
     hook(

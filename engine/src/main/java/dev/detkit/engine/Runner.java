@@ -1,6 +1,7 @@
 package dev.detkit.engine;
 
 import dev.detkit.api.checkpoint.Checkpoints;
+import dev.detkit.api.checkpoint.TensorData;
 import dev.detkit.api.config.CfgList;
 import dev.detkit.api.config.CfgMap;
 import dev.detkit.api.config.CfgNode;
@@ -239,6 +240,8 @@ public final class Runner implements AutoCloseable {
       throw new dev.detkit.api.checkpoint.CheckpointException(ckpt + ": " + r.summary());
     }
     model.requireGradients();
+    Map<String, TensorData> all = dev.detkit.api.checkpoint.Safetensors.read(ckpt);
+    hooks.forEach(h -> h.afterLoadCheckpoint(this, all));
     optim.optimizer().loadState(TrainCheckpoint.optimizerState(ckpt));
     epoch = s.epoch();
     iter = s.iter();
@@ -246,6 +249,11 @@ public final class Runner implements AutoCloseable {
   }
 
   // ---- state the hooks read ----
+
+  /** The backend the model runs on. */
+  public dev.detkit.api.tensor.Backend backend() {
+    return backend;
+  }
 
   public Path workDir() {
     return workDir;
@@ -332,11 +340,18 @@ public final class Runner implements AutoCloseable {
 
   /** Writes a training checkpoint and points {@code last_checkpoint} at it. */
   public void saveCheckpoint(Path file) {
-    TrainCheckpoint.save(
-        file,
-        model,
-        optim.optimizer(),
-        new TrainCheckpoint.State(epoch, iter, seed, cfg.file().getFileName().toString()));
+    Map<String, TensorData> extra = new java.util.LinkedHashMap<>();
+    hooks.forEach(h -> h.beforeSaveCheckpoint(this, extra));
+    try {
+      TrainCheckpoint.save(
+          file,
+          model,
+          optim.optimizer(),
+          new TrainCheckpoint.State(epoch, iter, seed, cfg.file().getFileName().toString()),
+          extra);
+    } finally {
+      hooks.forEach(h -> h.afterSaveCheckpoint(this));
+    }
     try {
       Files.writeString(workDir.resolve("last_checkpoint"), file.toAbsolutePath().toString());
     } catch (IOException e) {
@@ -409,6 +424,7 @@ public final class Runner implements AutoCloseable {
 
   /** One pass of the validation loop (eval mode, no gradients); returns its metrics. */
   public Map<String, Double> validate() {
+    hooks.forEach(h -> h.beforeVal(this));
     model.train(false);
     Map<String, Double> metrics;
     try (GradientScope off = backend.noGradients()) {

@@ -27,8 +27,15 @@ public final class TrainCheckpoint {
   public record State(int epoch, long iter, long seed, String config) {}
 
   public static void save(Path file, Module model, Optimizer optimizer, State state) {
+    save(file, model, optimizer, state, Map.of());
+  }
+
+  /** As above, with {@code extra} tensors (a hook's state, such as EMA's) after the model's. */
+  public static void save(
+      Path file, Module model, Optimizer optimizer, State state, Map<String, TensorData> extra) {
     Map<String, TensorData> tensors = new LinkedHashMap<>();
     model.stateDict().forEach((k, t) -> tensors.put(k, TensorData.of(t)));
+    tensors.putAll(extra);
     optimizer.state().forEach((k, t) -> tensors.put(Checkpoints.OPTIMIZER_PREFIX + k, t));
     Map<String, String> meta = new LinkedHashMap<>();
     meta.put(Checkpoints.TRAIN_STATE_KEY, new Gson().toJson(state));

@@ -34,5 +34,37 @@ public final class TestHooksModule extends DetkitModule {
                   }
                 },
             "test: stop after an epoch"));
+    register(
+        ComponentSpec.of(
+            ComponentKind.HOOK,
+            "RecordParamHook",
+            RecordArgs.class,
+            Hook.class,
+            (a, ctx) ->
+                new Hook() {
+                  @Override
+                  public int priority() {
+                    return 48;
+                  }
+
+                  @Override
+                  public void afterTrainIter(Runner runner, IterRecord record) {
+                    RECORDED.add(
+                        runner
+                            .model()
+                            .module()
+                            .namedParameters()
+                            .get(a.key())
+                            .get()
+                            .toFloatArray());
+                  }
+                },
+            "test: records a parameter after every iteration"));
   }
+
+  /** The parameter to record. */
+  public record RecordArgs(String key) {}
+
+  /** What RecordParamHook saw, one array per iteration. */
+  public static final java.util.List<float[]> RECORDED = new java.util.ArrayList<>();
 }

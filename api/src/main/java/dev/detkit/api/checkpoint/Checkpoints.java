@@ -23,6 +23,12 @@ public final class Checkpoints {
    */
   public static final String TRAIN_STATE_KEY = "detkit_train_state";
 
+  /**
+   * Key prefix of hook state in a training checkpoint (EMAHook's training weights under {@code
+   * ema_state_dict.module.}, as mmengine names them): not the model's, dropped when loading one.
+   */
+  public static final String HOOK_STATE_PREFIX = "ema_state_dict.";
+
   /** Key prefix of optimizer state in a training checkpoint. */
   public static final String OPTIMIZER_PREFIX = "optimizer.";
 
@@ -44,7 +50,8 @@ public final class Checkpoints {
     if (Safetensors.looksLike(ByteBuffer.wrap(head, 0, n))) {
       Map<String, TensorData> all = stripModulePrefix(Safetensors.read(file));
       if (Safetensors.metadata(file).containsKey(TRAIN_STATE_KEY)) {
-        all.keySet().removeIf(k -> k.startsWith(OPTIMIZER_PREFIX));
+        all.keySet()
+            .removeIf(k -> k.startsWith(OPTIMIZER_PREFIX) || k.startsWith(HOOK_STATE_PREFIX));
       }
       return all;
     }

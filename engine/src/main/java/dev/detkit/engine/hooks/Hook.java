@@ -1,5 +1,6 @@
 package dev.detkit.engine.hooks;
 
+import dev.detkit.api.checkpoint.TensorData;
 import dev.detkit.api.structures.DetSample;
 import dev.detkit.api.structures.Detections;
 import dev.detkit.engine.IterRecord;
@@ -27,9 +28,20 @@ public interface Hook {
 
   default void afterTrainEpoch(Runner runner) {}
 
+  /** Before a validation pass (the model is about to switch to eval mode). */
+  default void beforeVal(Runner runner) {}
+
   default void afterValIter(Runner runner, DetSample sample, Detections detections) {}
 
   default void afterVal(Runner runner, Map<String, Double> metrics) {}
 
   default void afterTrain(Runner runner) {}
+
+  /** Before a training checkpoint is written; {@code extra} tensors are saved beside the model. */
+  default void beforeSaveCheckpoint(Runner runner, Map<String, TensorData> extra) {}
+
+  default void afterSaveCheckpoint(Runner runner) {}
+
+  /** After {@code --resume} loaded the model; {@code all} is every tensor of the checkpoint. */
+  default void afterLoadCheckpoint(Runner runner, Map<String, TensorData> all) {}
 }
