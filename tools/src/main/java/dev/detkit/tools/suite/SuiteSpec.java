@@ -31,11 +31,13 @@ import java.util.Map;
  * @param name the suite's name (titles the table and plots)
  * @param configs detector configs, one row group each
  * @param backends backend names
- * @param shapes input sizes, {@code [height, width]}
+ * @param shapes input sizes, {@code [height, width]}; {@code shapes: native} measures each config
+ *     at its own {@code image_size} (EfficientDet D0-D7 each at its native size)
  * @param numImages timed images per cell
  * @param warmup untimed warm-up iterations per cell
  * @param checkpoints checkpoint per config file name without extension (absent: no box AP)
  * @param testCfgOptions config overrides for the box AP run
+ * @param nativeShapes with {@code shapes: native}, each config's {@code image_size}; else empty
  */
 public record SuiteSpec(
     String name,
@@ -45,7 +47,8 @@ public record SuiteSpec(
     int numImages,
     int warmup,
     Map<String, Path> checkpoints,
-    List<String> testCfgOptions) {
+    List<String> testCfgOptions,
+    Map<Path, int[]> nativeShapes) {
 
   /** The checkpoint to measure box AP with, or null. */
   public Path checkpoint(Path config) {
@@ -62,7 +65,13 @@ public record SuiteSpec(
         configs.add(dir.resolve(s).normalize());
       }
       List<int[]> shapes = new ArrayList<>();
-      for (ConfigValue v : c.getList("shapes")) {
+      Map<Path, int[]> nativeShapes = new LinkedHashMap<>();
+      boolean nativeSizes =
+          c.getValue("shapes").unwrapped() instanceof String word && word.equals("native");
+      for (Path config : nativeSizes ? configs : List.<Path>of()) {
+        nativeShapes.put(config, imageSize(file, config));
+      }
+      for (ConfigValue v : nativeSizes ? List.<ConfigValue>of() : c.getList("shapes")) {
         if (!(v.unwrapped() instanceof List<?> hw)
             || hw.size() != 2
             || !(hw.get(0) instanceof Number h)
@@ -81,8 +90,9 @@ public record SuiteSpec(
               c.hasPath("num_images") ? c.getInt("num_images") : 10,
               c.hasPath("warmup") ? c.getInt("warmup") : 2,
               checkpoints(c, dir),
-              c.hasPath("test_cfg_options") ? c.getStringList("test_cfg_options") : List.of());
-      if (configs.isEmpty() || spec.backends.isEmpty() || shapes.isEmpty()) {
+              c.hasPath("test_cfg_options") ? c.getStringList("test_cfg_options") : List.of(),
+              nativeShapes);
+      if (configs.isEmpty() || spec.backends.isEmpty() || (shapes.isEmpty() && !nativeSizes)) {
         throw new dev.detkit.api.config.ConfigException(
             file + ": configs, backends and shapes must each name at least one entry");
       }
@@ -90,6 +100,20 @@ public record SuiteSpec(
     } catch (ConfigException e) {
       throw new dev.detkit.api.config.ConfigException(file + ": " + e.getMessage(), e);
     }
+  }
+
+  /** A config's top-level {@code image_size} ([h, w]), for {@code shapes: native}. */
+  private static int[] imageSize(Path suite, Path config) {
+    var node = new ConfigLoader().load(config).at("image_size");
+    Object v = node == null ? null : node.unwrapped();
+    if (v instanceof List<?> hw
+        && hw.size() == 2
+        && hw.get(0) instanceof Number h
+        && hw.get(1) instanceof Number w) {
+      return new int[] {h.intValue(), w.intValue()};
+    }
+    throw new dev.detkit.api.config.ConfigException(
+        suite + ": shapes: native needs an image_size [h, w] in " + config);
   }
 
   private static Map<String, Path> checkpoints(Config c, Path dir) {
@@ -106,7 +130,7 @@ public record SuiteSpec(
   public List<SuiteCell> cells() {
     List<SuiteCell> out = new ArrayList<>();
     for (Path config : configs) {
-      for (int[] s : shapes) {
+      for (int[] s : nativeShapes.isEmpty() ? shapes : List.of(nativeShapes.get(config))) {
         for (String backend : backends) {
           out.add(new SuiteCell(config, backend, s[0], s[1]));
         }
