@@ -1,7 +1,6 @@
 package dev.detkit.heads;
 
 import dev.detkit.api.nn.Activation;
-import dev.detkit.api.nn.BatchNorm2d;
 import dev.detkit.api.nn.DepthWiseConvBlock;
 import dev.detkit.api.nn.Layer;
 import dev.detkit.api.nn.Sequential;
@@ -51,8 +50,8 @@ public final class EfficientDetSepBNHead extends AnchorHead {
       Sequential reg = regBnList.add(new Sequential());
       Sequential cls = clsBnList.add(new Sequential());
       for (int l = 0; l < numIns; l++) {
-        reg.add(new BatchNorm2d(b, feat, a.normCfg()));
-        cls.add(new BatchNorm2d(b, feat, a.normCfg()));
+        reg.add(a.normCfg().build(b, feat));
+        cls.add(a.normCfg().build(b, feat));
       }
     }
     int na = anchors.numBasePriors();

@@ -13,7 +13,7 @@ import java.util.Random;
 public final class DepthWiseConvBlock extends Layer {
   private final Conv2d depthwise;
   private final Conv2d pointwise;
-  private final BatchNorm2d bn;
+  private final Layer bn;
   private final boolean swishAfter;
 
   public DepthWiseConvBlock(
@@ -21,7 +21,8 @@ public final class DepthWiseConvBlock extends Layer {
     var same = Conv2d.PaddingMode.TF_SAME;
     depthwise = register("depthwise_conv", new Conv2d(b, rnd, in, in, 3, 1, 0, 1, in, false, same));
     pointwise = register("pointwise_conv", new Conv2d(b, rnd, in, out, 1, 1, 0, 1, 1, true, same));
-    bn = norm == null ? null : register("bn", new BatchNorm2d(b, out, norm));
+    // mmdet stores build_norm_layer's layer as "bn" whatever its type (GN included).
+    bn = norm == null ? null : register("bn", norm.build(b, out));
     swishAfter = convBnActPattern;
   }
 

@@ -1,7 +1,6 @@
 package dev.detkit.necks.bifpn;
 
 import dev.detkit.api.nn.Activation;
-import dev.detkit.api.nn.BatchNorm2d;
 import dev.detkit.api.nn.Conv2d;
 import dev.detkit.api.nn.Layer;
 import dev.detkit.api.nn.NormCfg;
@@ -15,7 +14,7 @@ import java.util.Random;
  */
 public final class DownChannelBlock extends Layer {
   private final Conv2d conv;
-  private final BatchNorm2d bn;
+  private final Layer bn;
   private final boolean swishAfter;
 
   public DownChannelBlock(
@@ -24,7 +23,8 @@ public final class DownChannelBlock extends Layer {
         register(
             "down_conv",
             new Conv2d(b, rnd, in, out, 1, 1, 0, 1, 1, true, Conv2d.PaddingMode.TF_SAME));
-    bn = norm == null ? null : register("bn", new BatchNorm2d(b, out, norm));
+    // mmdet stores build_norm_layer's layer as "bn" whatever its type (GN included).
+    bn = norm == null ? null : register("bn", norm.build(b, out));
     swishAfter = convBnActPattern;
   }
 
