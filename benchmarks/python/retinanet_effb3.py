@@ -252,7 +252,12 @@ def train_step_times(args):
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument('--arch', default='b3')
-    ap.add_argument('--size', type=int, default=896)
+    ap.add_argument('--size', type=int, default=896, help='square input side (see --shape)')
+    ap.add_argument('--shape', type=int, nargs=2, metavar=('H', 'W'),
+                    help='input height and width, as ./detkit benchmark --shape H W (default: --size)')
+    ap.add_argument('--layouts', nargs='+', choices=['nchw', 'channels_last'],
+                    default=['nchw', 'channels_last'],
+                    help='layouts to time in this process (one per process gives its own peak RSS)')
     ap.add_argument('--threads', type=int, default=2)
     ap.add_argument('--warmup', type=int, default=2)
     ap.add_argument('--iters', type=int, default=5)
@@ -274,11 +279,13 @@ def main():
     params = sum(p.numel() for p in {id(p): p for p in model.parameters()}.values())
     mean = torch.tensor([123.675, 116.28, 103.53]).view(1, 3, 1, 1)
     std = torch.tensor([58.395, 57.12, 57.375]).view(1, 3, 1, 1)
-    img = torch.randint(0, 256, (args.size, args.size, 3), dtype=torch.uint8)
-    result = {'torch': torch.__version__, 'arch': args.arch, 'size': args.size, 'threads': args.threads, 'swish': args.swish, 'params': params}
-    for layout in ['nchw', 'channels_last']:
+    h, w = args.shape if args.shape else (args.size, args.size)
+    img = torch.randint(0, 256, (h, w, 3), dtype=torch.uint8)
+    result = {'torch': torch.__version__, 'arch': args.arch, 'input_shape': [1, 3, h, w],
+              'threads': args.threads, 'swish': args.swish, 'params': params}
+    for layout in args.layouts:
         m = model.to(memory_format=torch.channels_last) if layout == 'channels_last' else model
-        fwd, e2e, bb = [], [], []
+        fwd, e2e, bb, pre = [], [], [], []
         with torch.inference_mode():
             for i in range(args.warmup + args.iters):
                 t0 = time.perf_counter()
@@ -292,9 +299,11 @@ def main():
                 t3 = time.perf_counter()
                 if i >= args.warmup:
                     bb.append((t2 - t1) * 1e3)
+                    pre.append((t1 - t0) * 1e3)
                     fwd.append((t3 - t1) * 1e3)
                     e2e.append((t3 - t0) * 1e3)
-        result[layout] = {'backbone_ms': sum(bb) / len(bb), 'forward_ms': sum(fwd) / len(fwd),
+        result[layout] = {'preprocess_ms': sum(pre) / len(pre), 'backbone_ms': sum(bb) / len(bb),
+                          'forward_ms': sum(fwd) / len(fwd),
                           'end_to_end_ms': sum(e2e) / len(e2e), 'fps': 1e3 / (sum(e2e) / len(e2e))}
         print(layout, {k: round(v, 1) for k, v in result[layout].items()}, flush=True)
     result['rss_peak_mb'] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024

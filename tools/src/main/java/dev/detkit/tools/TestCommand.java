@@ -50,6 +50,15 @@ final class TestCommand implements Callable<Integer> {
   Path out = Path.of("results.bbox.json");
 
   @Option(
+      names = "--batch-size",
+      paramLabel = "N",
+      description =
+          "Images per forward pass (default: the config's test_dataloader.batch_size). Loader"
+              + " threads decode and resize the next images while the network runs; above 1, images"
+              + " of different sizes are padded to a common size (as in mmdetection).")
+  Integer batchSizeOption;
+
+  @Option(
       names = "--show-dir",
       paramLabel = "DIR",
       description =
@@ -71,7 +80,11 @@ final class TestCommand implements Callable<Integer> {
     Pipeline pipeline =
         Pipeline.build(
             cfg.at("test_dataloader.dataset.pipeline"), "test_dataloader.dataset.pipeline", ctx);
-    int batchSize = intAt(cfg, "test_dataloader.batch_size", 1);
+    int batchSize =
+        batchSizeOption != null ? batchSizeOption : intAt(cfg, "test_dataloader.batch_size", 1);
+    if (batchSize < 1) {
+      throw new UserError("--batch-size must be at least 1, got " + batchSize);
+    }
     int workers = intAt(cfg, "test_dataloader.num_workers", 2);
     if (showDir != null) {
       checkDrawingNames(dataset);
