@@ -19,14 +19,14 @@ import java.util.ArrayList;
 import java.util.List;
 
 /** Builds a config's detector and loads a checkpoint into it, as mmdet's {@code init_detector}. */
-final class ModelLoader {
+public final class ModelLoader {
   private ModelLoader() {}
 
   /**
    * The detector of {@code cfg.model}, with {@code checkpoint} loaded (non-strict, reported);
    * without one, the config's {@code load_from} if set.
    */
-  static Detector detector(ResolvedConfig cfg, Backend b, Path checkpoint, PrintWriter log) {
+  public static Detector detector(ResolvedConfig cfg, Backend b, Path checkpoint, PrintWriter log) {
     return detector(cfg, b, checkpoint, log, Detector.class, false);
   }
 
@@ -102,7 +102,7 @@ final class ModelLoader {
 
   /** {@code test_dataloader.dataset.metainfo.classes}, else COCO's 80 classes. */
   /** The config's {@code test_dataloader.dataset}. */
-  static CocoDataset testDataset(ResolvedConfig cfg, BuildContext ctx) {
+  public static CocoDataset testDataset(ResolvedConfig cfg, BuildContext ctx) {
     return ctx.registry()
         .build(
             ComponentKind.DATASET,
@@ -112,7 +112,7 @@ final class ModelLoader {
             ctx);
   }
 
-  static List<String> classes(ResolvedConfig cfg) {
+  public static List<String> classes(ResolvedConfig cfg) {
     CfgNode n = cfg.at("test_dataloader.dataset.metainfo.classes");
     if (n instanceof CfgList l) {
       List<String> out = new ArrayList<>();

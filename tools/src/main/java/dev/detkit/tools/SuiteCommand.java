@@ -4,10 +4,13 @@ import com.google.gson.JsonObject;
 import com.google.gson.JsonParseException;
 import com.google.gson.JsonParser;
 import dev.detkit.engine.Progress;
+import dev.detkit.tools.suite.SlurmScripts;
 import dev.detkit.tools.suite.SuiteCell;
+import dev.detkit.tools.suite.SuiteManifest;
 import dev.detkit.tools.suite.SuitePlots;
 import dev.detkit.tools.suite.SuiteReport;
 import dev.detkit.tools.suite.SuiteRow;
+import dev.detkit.tools.suite.SuiteShard;
 import dev.detkit.tools.suite.SuiteSpec;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -16,7 +19,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -27,7 +32,10 @@ import picocli.CommandLine.Spec;
  * {@code ./detkit suite FILE --out DIR}: runs every cell of a comparative grid, each as {@code
  * detkit benchmark --shape H W --flops --format json} in a fresh JVM (one cell's memory never leaks
  * into the next), then writes {@code results.csv}, {@code results.md} and two PNG plots. Finished
- * cells are kept under {@code DIR/cells/}; a rerun skips them (resume).
+ * cells are kept under {@code DIR/cells/}; a rerun skips them (resume). Across machines: {@code
+ * --shard I/N} or {@code --cell ID} run a share of the grid into a shared {@code DIR}, {@code
+ * --report-only DIR} then rebuilds the report from the published cells, and {@code --launcher
+ * slurm} writes the whole thing as a Slurm job array plus a dependent report job.
  */
 @Command(
     name = "suite",
@@ -35,12 +43,11 @@ import picocli.CommandLine.Spec;
 final class SuiteCommand implements Callable<Integer> {
   @Spec picocli.CommandLine.Model.CommandSpec spec;
 
-  @Parameters(index = "0", paramLabel = "SUITE.yaml")
+  @Parameters(index = "0", arity = "0..1", paramLabel = "SUITE.yaml")
   Path suiteFile;
 
   @Option(
       names = "--out",
-      required = true,
       paramLabel = "DIR",
       description =
           "Folder for the cells' records, results.csv, results.md and the plots; an existing one"
@@ -50,22 +57,89 @@ final class SuiteCommand implements Callable<Integer> {
   @Option(names = "--rerun", description = "Measure every cell again, ignoring earlier results.")
   boolean rerun;
 
+  @Option(
+      names = "--shard",
+      paramLabel = "I/N",
+      description =
+          "Run only shard I of N (1-based; cell k of the grid goes to shard k mod N + 1); no report.")
+  String shard;
+
+  @Option(names = "--cell", paramLabel = "ID", description = "Run only this cell; no report.")
+  String cellId;
+
+  @Option(
+      names = "--list",
+      description =
+          "Print the ids of the cells this run would measure, one per line; measure none.")
+  boolean list;
+
+  @Option(
+      names = "--report-only",
+      paramLabel = "DIR",
+      description = "Rebuild results.csv, results.md and the plots from DIR's published cells.")
+  Path reportOnly;
+
+  @Option(
+      names = "--launcher",
+      defaultValue = "local",
+      paramLabel = "local|slurm",
+      description =
+          "local (default): measure the cells here, one after another; slurm: write DIR/slurm/"
+              + " (a job array, one exclusive task per cell, and a dependent report job).")
+  String launcher;
+
   @Override
   public Integer call() throws IOException, InterruptedException {
     PrintWriter err = spec.commandLine().getErr();
+    if (reportOnly != null) {
+      if (suiteFile != null) {
+        throw new UserError(
+            "--report-only DIR takes no SUITE.yaml (DIR/suite.json names the grid)");
+      }
+      return report(SuiteManifest.read(reportOnly), reportOnly, null);
+    }
+    if (suiteFile == null) {
+      throw new UserError("missing SUITE.yaml (or --report-only DIR)");
+    }
+    if (!launcher.equals("local") && !launcher.equals("slurm")) {
+      throw new UserError("--launcher: expected local or slurm, got '" + launcher + "'");
+    }
     SuiteSpec suite = SuiteSpec.load(suiteFile);
     for (Path c : suite.configs()) {
       if (!Files.isRegularFile(c)) {
         throw new UserError(suiteFile + ": configs: file not found: " + c);
       }
     }
-    Path cells = Files.createDirectories(outDir.resolve("cells"));
     List<SuiteCell> grid = suite.cells();
-    List<SuiteRow> rows = new ArrayList<>();
+    List<SuiteCell> selected = selection(grid);
+    if (list) {
+      PrintWriter out = spec.commandLine().getOut();
+      selected.forEach(c -> out.println(c.id()));
+      out.flush();
+      return 0;
+    }
+    if (outDir == null) {
+      throw new UserError("missing --out DIR");
+    }
+    Path cells = Files.createDirectories(outDir.resolve("cells"));
+    SuiteManifest manifest = new SuiteManifest(suite.name(), grid);
+    manifest.write(outDir);
+    if (launcher.equals("slurm")) {
+      Path dir =
+          SlurmScripts.write(
+              suite.name(), suiteFile, outDir, selected, childJvm(), slurmEnvironment());
+      err.printf(
+          "wrote %s (%d array task(s)) and %s; submit with: bash %s%n",
+          dir.resolve("cells.sbatch"),
+          selected.size(),
+          dir.resolve("report.sbatch"),
+          dir.resolve("submit.sh"));
+      return 0;
+    }
     List<String> failed = new ArrayList<>();
     int reused = 0;
-    Progress progress = new Progress(err, "suite", grid.size());
-    for (SuiteCell cell : grid) {
+    Progress progress = new Progress(err, "suite", selected.size());
+    for (SuiteCell cell : selected) {
       Path json = cells.resolve(cell.id() + ".json");
       JsonObject rec = rerun ? null : readRecord(json);
       if (rec != null) {
@@ -75,28 +149,109 @@ final class SuiteCommand implements Callable<Integer> {
       }
       if (rec == null) {
         failed.add(cell.id());
-      } else {
-        rows.add(SuiteRow.of(cell, rec));
       }
       progress.step();
     }
     progress.done();
-    Path csv = outDir.resolve("results.csv");
-    Path md = outDir.resolve("results.md");
-    SuiteReport.writeCsv(rows, csv);
-    SuiteReport.writeMarkdown(suite.name(), rows, md);
-    SuitePlots.fpsVsFlops(suite.name(), rows, outDir.resolve("fps_vs_flops.png"));
-    SuitePlots.memoryByArch(suite.name(), rows, outDir.resolve("memory_by_arch.png"));
-    PrintWriter out = spec.commandLine().getOut();
-    out.print(Files.readString(md));
+    String counts =
+        String.format(
+            "%d cell(s): %d measured, %d from earlier runs, %d failed",
+            selected.size(), selected.size() - reused - failed.size(), reused, failed.size());
+    if (selected.size() == grid.size()) {
+      return report(manifest, outDir, counts);
+    }
     err.printf(
-        "%d cell(s): %d measured, %d from earlier runs, %d failed; wrote %s, %s and plots%n",
-        grid.size(), grid.size() - reused - failed.size(), reused, failed.size(), csv, md);
+        "%s (%s); once every share is done: ./detkit suite --report-only %s%n",
+        counts, cellId != null ? "cell " + cellId : "shard " + shard, outDir);
     if (!failed.isEmpty()) {
       err.println("failed (see their .log under " + cells + "): " + String.join(", ", failed));
       return 1;
     }
     return 0;
+  }
+
+  /** The cells of {@code --shard} and {@code --cell} (every cell without them). */
+  private List<SuiteCell> selection(List<SuiteCell> grid) {
+    List<SuiteCell> selected;
+    try {
+      selected = shard == null ? grid : SuiteShard.parse(shard).select(grid);
+    } catch (IllegalArgumentException e) {
+      throw new UserError(e.getMessage());
+    }
+    if (cellId == null) {
+      return selected;
+    }
+    for (SuiteCell c : selected) {
+      if (c.id().equals(cellId)) {
+        return List.of(c);
+      }
+    }
+    throw new UserError(
+        "--cell: "
+            + suiteFile
+            + (shard != null ? " (shard " + shard + ")" : "")
+            + " has no cell '"
+            + cellId
+            + "'; its cells: "
+            + String.join(", ", selected.stream().map(SuiteCell::id).toList()));
+  }
+
+  /**
+   * Writes the report from the published cells of {@code dir}, in the grid's order; 1 when a cell
+   * has no record (failed or not yet run), which the message names.
+   */
+  private int report(SuiteManifest manifest, Path dir, String counts) throws IOException {
+    PrintWriter err = spec.commandLine().getErr();
+    Path cells = dir.resolve("cells");
+    List<SuiteRow> rows = new ArrayList<>();
+    List<String> missing = new ArrayList<>();
+    for (SuiteCell cell : manifest.cells()) {
+      JsonObject rec = readRecord(cells.resolve(cell.id() + ".json"));
+      if (rec == null) {
+        missing.add(cell.id());
+      } else {
+        rows.add(SuiteRow.of(cell, rec));
+      }
+    }
+    Path csv = dir.resolve("results.csv");
+    Path md = dir.resolve("results.md");
+    SuiteReport.writeCsv(rows, csv);
+    SuiteReport.writeMarkdown(manifest.name(), rows, md);
+    SuitePlots.fpsVsFlops(manifest.name(), rows, dir.resolve("fps_vs_flops.png"));
+    SuitePlots.memoryByArch(manifest.name(), rows, dir.resolve("memory_by_arch.png"));
+    PrintWriter out = spec.commandLine().getOut();
+    out.print(Files.readString(md));
+    out.flush();
+    err.printf(
+        "%s; wrote %s, %s and plots%n",
+        counts != null
+            ? counts
+            : String.format(
+                "report of %d cell(s): %d published, %d missing",
+                manifest.cells().size(), rows.size(), missing.size()),
+        csv,
+        md);
+    if (!missing.isEmpty()) {
+      err.println(
+          (counts != null ? "failed" : "missing")
+              + " (see their .log under "
+              + cells
+              + "): "
+              + String.join(", ", missing));
+      return 1;
+    }
+    return 0;
+  }
+
+  /** The libtorch environment of this process (tools/native-env.sh), for the Slurm jobs. */
+  private static Map<String, String> slurmEnvironment() {
+    Map<String, String> env = new LinkedHashMap<>();
+    for (String k : SlurmScripts.ENV) {
+      if (System.getenv(k) != null) {
+        env.put(k, System.getenv(k));
+      }
+    }
+    return env;
   }
 
   /** Runs one cell in a fresh JVM; the record is published atomically only when it succeeded. */

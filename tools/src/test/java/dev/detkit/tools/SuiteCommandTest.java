@@ -1,6 +1,7 @@
 package dev.detkit.tools;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.detkit.api.testing.Fixtures;
@@ -9,6 +10,9 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashSet;
 import java.util.List;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
@@ -120,6 +124,156 @@ class SuiteCommandTest {
             .contains("bbox_mAP_copypaste: " + String.format(java.util.Locale.ROOT, "%.3f", ap)),
         "suite AP " + ap + " vs test output " + test.out());
     assertTrue(Files.readString(out.resolve("results.md")).contains(" | box AP | "));
+  }
+
+  /** Two shards, each its own run, then --report-only: the same table as one unsharded run. */
+  @Test
+  void twoShardsAndAReportEqualOneRun() throws IOException {
+    Path config = Path.of(InferCommandTest.FIXTURE_CONFIG).toAbsolutePath();
+    Path file =
+        suite(
+            "name: tiny\nconfigs: ['"
+                + config
+                + "']\nbackends: [djl, nd4j]\nshapes: [[64, 96]]\nnum_images: 1\nwarmup: 0\n");
+    Path out = dir.resolve("out");
+    for (String shard : List.of("1/2", "2/2")) {
+      ConfigCommandsTest.Run r =
+          ConfigCommandsTest.run(
+              "suite", file.toString(), "--out", out.toString(), "--shard", shard);
+      assertEquals(0, r.code(), r.err());
+      assertTrue(r.err().contains("1 cell(s): 1 measured") && r.err().contains("--report-only"));
+      assertFalse(Files.exists(out.resolve("results.csv")), "a shard writes no report");
+    }
+    ConfigCommandsTest.Run report =
+        ConfigCommandsTest.run("suite", "--report-only", out.toString());
+    assertEquals(0, report.code(), report.err());
+    List<String> merged = cellColumns(out.resolve("results.csv"));
+    assertEquals(
+        List.of(
+            "retinanet_effb0_small.yaml,EfficientNet-B0,djl,64,96",
+            "retinanet_effb0_small.yaml,EfficientNet-B0,nd4j,64,96"),
+        merged);
+    // The unsharded run finds both cells published and reports the same cells, in the same order.
+    ConfigCommandsTest.Run whole =
+        ConfigCommandsTest.run("suite", file.toString(), "--out", out.toString());
+    assertEquals(0, whole.code(), whole.err());
+    assertTrue(whole.err().contains("2 cell(s): 0 measured, 2 from earlier runs"), whole.err());
+    assertEquals(merged, cellColumns(out.resolve("results.csv")));
+  }
+
+  private static List<String> cellColumns(Path csv) throws IOException {
+    return Files.readAllLines(csv).stream()
+        .skip(1)
+        .map(l -> String.join(",", List.of(l.split(",")).subList(0, 5)))
+        .toList();
+  }
+
+  /** 3 configs x 2 sizes x 2 backends; --list measures nothing, so the configs need not parse. */
+  private Path grid12() throws IOException {
+    StringBuilder configs = new StringBuilder();
+    for (String n : List.of("a", "b", "c")) {
+      Files.writeString(dir.resolve(n + ".yaml"), "model: {}\n");
+      configs.append(configs.length() == 0 ? "" : ", ").append(n).append(".yaml");
+    }
+    return suite(
+        "name: grid\nconfigs: ["
+            + configs
+            + "]\nbackends: [djl, nd4j]\nshapes: [[64, 64], [128, 96]]\n");
+  }
+
+  private static List<String> lines(String text) {
+    return text.isBlank() ? List.of() : List.of(text.strip().split("\\R"));
+  }
+
+  @Test
+  void shardsPartitionTheCells() throws IOException {
+    Path file = grid12();
+    ConfigCommandsTest.Run all = ConfigCommandsTest.run("suite", file.toString(), "--list");
+    assertEquals(0, all.code(), all.err());
+    List<String> ids = lines(all.out());
+    assertEquals(12, ids.size(), all.out());
+    assertEquals(12, new HashSet<>(ids).size(), "ids are unique");
+    assertEquals("a__djl__64x64", ids.get(0));
+    assertFalse(Files.exists(dir.resolve("cells")), "--list measures nothing");
+    for (int n = 1; n <= 5; n++) {
+      List<String> union = new ArrayList<>();
+      for (int i = 1; i <= n; i++) {
+        ConfigCommandsTest.Run r =
+            ConfigCommandsTest.run("suite", file.toString(), "--list", "--shard", i + "/" + n);
+        assertEquals(0, r.code(), r.err());
+        List<String> share = lines(r.out());
+        assertTrue(share.size() >= 12 / n && share.size() <= (12 + n - 1) / n, r.out());
+        union.addAll(share);
+      }
+      Collections.sort(union);
+      List<String> sorted = new ArrayList<>(ids);
+      Collections.sort(sorted);
+      assertEquals(sorted, union, "shards of " + n + " cover every cell exactly once");
+    }
+    ConfigCommandsTest.Run one =
+        ConfigCommandsTest.run("suite", file.toString(), "--list", "--cell", "b__nd4j__128x96");
+    assertEquals(List.of("b__nd4j__128x96"), lines(one.out()));
+  }
+
+  @Test
+  void badShardAndUnknownCellAreUsageErrors() throws IOException {
+    Path file = grid12();
+    for (String bad : List.of("0/2", "3/2", "1-2", "a/b")) {
+      ConfigCommandsTest.Run r =
+          ConfigCommandsTest.run("suite", file.toString(), "--list", "--shard", bad);
+      assertEquals(DetkitCli.USAGE_ERROR, r.code(), r.err());
+      assertTrue(r.err().contains("--shard") && r.err().lines().count() == 1, r.err());
+    }
+    ConfigCommandsTest.Run r =
+        ConfigCommandsTest.run("suite", file.toString(), "--list", "--cell", "z__djl__1x1");
+    assertEquals(DetkitCli.USAGE_ERROR, r.code(), r.err());
+    assertTrue(r.err().contains("z__djl__1x1") && r.err().contains("a__djl__64x64"), r.err());
+    r = ConfigCommandsTest.run("suite", "--report-only", dir.resolve("nothing").toString());
+    assertEquals(DetkitCli.USAGE_ERROR, r.code(), r.err());
+    assertTrue(r.err().contains("suite.json"), r.err());
+  }
+
+  /**
+   * The Slurm array script is valid bash and names every cell once; the report job depends on it.
+   */
+  @Test
+  void slurmLauncherWritesAnArrayAndADependentReportJob() throws Exception {
+    Path file = grid12();
+    Path out = dir.resolve("out");
+    ConfigCommandsTest.Run r =
+        ConfigCommandsTest.run(
+            "suite", file.toString(), "--out", out.toString(), "--launcher", "slurm");
+    assertEquals(0, r.code(), r.err());
+    Path slurm = out.resolve("slurm");
+    for (String f : List.of("cells.sbatch", "report.sbatch", "submit.sh")) {
+      Process p =
+          new ProcessBuilder("bash", "-n", slurm.resolve(f).toString())
+              .redirectErrorStream(true)
+              .start();
+      String msg = new String(p.getInputStream().readAllBytes());
+      assertEquals(0, p.waitFor(), f + ": " + msg);
+    }
+    String array = Files.readString(slurm.resolve("cells.sbatch"));
+    assertTrue(array.contains("#SBATCH --array=0-11\n"), array);
+    assertTrue(array.contains("#SBATCH --exclusive\n"), array);
+    List<String> ids = lines(ConfigCommandsTest.run("suite", file.toString(), "--list").out());
+    for (String id : ids) {
+      int count = array.split(java.util.regex.Pattern.quote("'" + id + "'"), -1).length - 1;
+      assertEquals(1, count, id + " in " + array);
+    }
+    assertTrue(array.contains("--cell \"${cells[$SLURM_ARRAY_TASK_ID]}\""), array);
+    assertTrue(
+        Files.readString(slurm.resolve("report.sbatch")).contains("'--report-only' '" + out));
+    assertTrue(Files.readString(slurm.resolve("submit.sh")).contains("--dependency=afterany:"));
+    // The cells' order in the array is the grid's: task k runs cell k.
+    int last = -1;
+    for (String id : ids) {
+      int at = array.indexOf("'" + id + "'");
+      assertTrue(at > last, id);
+      last = at;
+    }
+    assertTrue(Files.isRegularFile(out.resolve("suite.json")));
+    assertFalse(Files.exists(out.resolve("cells").resolve(ids.get(0) + ".json")));
   }
 
   @Test
