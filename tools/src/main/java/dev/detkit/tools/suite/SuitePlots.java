@@ -36,7 +36,7 @@ public final class SuitePlots {
   public static void fpsVsFlops(String title, List<SuiteRow> rows, Path file) throws IOException {
     List<SuiteRow> pts = rows.stream().filter(r -> !Double.isNaN(r.gflops())).toList();
     double xMax = niceMax(pts, SuiteRow::gflops);
-    double yMax = niceMax(pts, SuiteRow::fps);
+    double yMax = niceMax(pts, SuiteRow::fpsMax);
     BufferedImage img = new BufferedImage(W, H, BufferedImage.TYPE_INT_RGB);
     Graphics2D g = canvas(img, title + ": fps vs FLOPs", "GFLOPs", "fps", xMax, yMax);
     List<String> backends = backends(rows);
@@ -45,6 +45,14 @@ public final class SuitePlots {
       int y = H - BOTTOM - (int) (r.fps() / yMax * (H - TOP - BOTTOM));
       g.setColor(PALETTE[backends.indexOf(r.cell().backend()) % PALETTE.length]);
       g.fillOval(x - 5, y - 5, 10, 10);
+      if (r.repeats() > 1) {
+        // Error bar: the min-max of the repeated runs.
+        int lo = H - BOTTOM - (int) (r.fpsMin() / yMax * (H - TOP - BOTTOM));
+        int hi = H - BOTTOM - (int) (r.fpsMax() / yMax * (H - TOP - BOTTOM));
+        g.drawLine(x, lo, x, hi);
+        g.drawLine(x - 4, lo, x + 4, lo);
+        g.drawLine(x - 4, hi, x + 4, hi);
+      }
       g.setColor(Color.DARK_GRAY);
       g.drawString(r.backbone(), x + 7, y - 4);
     }

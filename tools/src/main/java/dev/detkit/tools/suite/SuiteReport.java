@@ -14,12 +14,13 @@ public final class SuiteReport {
   public static void writeCsv(List<SuiteRow> rows, Path file) throws IOException {
     StringBuilder sb =
         new StringBuilder(
-            "config,backbone,backend,height,width,params,gflops,fps,end_to_end_ms,rss_peak_mb,bbox_mAP\n");
+            "config,backbone,backend,height,width,params,gflops,fps,fps_min,fps_max,repeats,"
+                + "achieved_gflops,peak_fraction,end_to_end_ms,rss_peak_mb,bbox_mAP\n");
     for (SuiteRow r : rows) {
       sb.append(
           String.format(
               Locale.ROOT,
-              "%s,%s,%s,%d,%d,%d,%.4f,%.4f,%.3f,%.1f,%s%n",
+              "%s,%s,%s,%d,%d,%d,%.4f,%.4f,%.4f,%.4f,%d,%.2f,%s,%.3f,%.1f,%s%n",
               r.cell().config().getFileName(),
               r.backbone(),
               r.cell().backend(),
@@ -28,6 +29,11 @@ public final class SuiteReport {
               r.params(),
               r.gflops(),
               r.fps(),
+              r.fpsMin(),
+              r.fpsMax(),
+              r.repeats(),
+              r.achievedGflops(),
+              Double.isNaN(r.peakFraction()) ? "" : String.valueOf(r.peakFraction()),
               r.endToEndMs(),
               r.rssPeakMb(),
               Double.isNaN(r.boxAp()) ? "" : String.valueOf(r.boxAp())));
@@ -44,29 +50,69 @@ public final class SuiteReport {
     StringBuilder sb = new StringBuilder("# " + title + "\n\n");
     sb.append(
         "| Backbone | Backend | Input | Mem (GB) | Inf time (fps) | box AP | Params (M) | FLOPs (G) |"
-            + " Config |\n");
-    sb.append("|:---|:---|:---:|---:|---:|---:|---:|---:|:---|\n");
-    for (SuiteRow r : rows) {
+            + " GFLOP/s (% of peak) | Config |\n");
+    sb.append("|:---|:---|:---:|---:|---:|---:|---:|---:|---:|:---|\n");
+    boolean anyUnreliable = false;
+    for (int i = 0; i < rows.size(); i++) {
+      SuiteRow r = rows.get(i);
+      boolean unreliable =
+          (i > 0 && sameColumn(rows.get(i - 1), r) && rows.get(i - 1).overlaps(r))
+              || (i + 1 < rows.size()
+                  && sameColumn(r, rows.get(i + 1))
+                  && r.overlaps(rows.get(i + 1)));
+      anyUnreliable |= unreliable;
+      String fps =
+          r.repeats() > 1
+              ? String.format(
+                  Locale.ROOT,
+                  "%.2f [%.2f-%.2f]%s",
+                  r.fps(),
+                  r.fpsMin(),
+                  r.fpsMax(),
+                  unreliable ? " †" : "")
+              : String.format(Locale.ROOT, "%.2f", r.fps());
+      String rate =
+          Double.isNaN(r.achievedGflops())
+              ? "-"
+              : String.format(Locale.ROOT, "%.1f", r.achievedGflops())
+                  + (Double.isNaN(r.peakFraction())
+                      ? ""
+                      : String.format(Locale.ROOT, " (%.0f%%)", 100 * r.peakFraction()));
       sb.append(
           String.format(
               Locale.ROOT,
-              "| %s | %s | %dx%d | %.2f | %.2f | %s | %.2f | %s | %s |%n",
+              "| %s | %s | %dx%d | %.2f | %s | %s | %.2f | %s | %s | %s |%n",
               r.backbone(),
               r.cell().backend(),
               r.cell().height(),
               r.cell().width(),
               r.rssPeakMb() / 1024,
-              r.fps(),
+              fps,
               Double.isNaN(r.boxAp()) ? "-" : String.format(Locale.ROOT, "%.1f", 100 * r.boxAp()),
               r.params() / 1e6,
               Double.isNaN(r.gflops()) ? "-" : String.format(Locale.ROOT, "%.2f", r.gflops()),
+              rate,
               r.cell().config().getFileName()));
+    }
+    if (anyUnreliable) {
+      sb.append(
+          "\n† the fps range (min-max over the repeats) overlaps the neighbouring row's: their"
+              + " order is not reliable on this machine.\n");
     }
     sb.append(
         "\nMem: peak resident memory of the cell's own JVM. Inf time: batch 1, warm-up excluded,"
             + " timed images / timed seconds (mmdetection's benchmark protocol). box AP: COCO"
             + " bbox mAP x 100 of the config's checkpoint on the suite's dataset (`./detkit test`)."
-            + " FLOPs: one multiply-add counted once.\n");
+            + " FLOPs: one multiply-add counted once. Inf time with repeats: median [min-max] of the"
+            + " runs, measured round-robin. GFLOP/s: the forward pass, multiply and add counted"
+            + " apart; % of peak: of a 4096^3 float32 matmul measured in the cell's own process.\n");
     Files.writeString(file, sb);
+  }
+
+  /** Rows compared in one column: same backend and input size (neighbours in the table). */
+  private static boolean sameColumn(SuiteRow a, SuiteRow b) {
+    return a.cell().backend().equals(b.cell().backend())
+        && a.cell().height() == b.cell().height()
+        && a.cell().width() == b.cell().width();
   }
 }

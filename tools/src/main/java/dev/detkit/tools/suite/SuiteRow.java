@@ -19,6 +19,11 @@ import java.util.Locale;
  * @param endToEndMs mean end-to-end latency
  * @param rssPeakMb peak resident memory of the cell's JVM
  * @param boxAp COCO box AP of the config's checkpoint on the suite's dataset (NaN: not measured)
+ * @param fpsMin the slowest of the repeats (equal to fps for one run)
+ * @param fpsMax the fastest of the repeats
+ * @param repeats how many runs the figures summarise
+ * @param achievedGflops the forward pass's FLOP/s (NaN in records from before it was measured)
+ * @param peakFraction achieved over the attainable matmul rate (NaN without --peak)
  */
 public record SuiteRow(
     String backbone,
@@ -28,19 +33,37 @@ public record SuiteRow(
     double fps,
     double endToEndMs,
     double rssPeakMb,
-    double boxAp) {
+    double boxAp,
+    double fpsMin,
+    double fpsMax,
+    int repeats,
+    double achievedGflops,
+    double peakFraction) {
 
   /** Reads the figures from a benchmark record. */
   public static SuiteRow of(SuiteCell cell, JsonObject rec) {
+    double fps = rec.get("fps").getAsDouble();
+    JsonObject rep = rec.has("repeats") ? rec.getAsJsonObject("repeats") : null;
+    JsonObject peak = rec.has("peak") ? rec.getAsJsonObject("peak") : null;
     return new SuiteRow(
         backboneName(cell),
         cell,
         rec.get("params").getAsLong(),
         rec.has("flops") ? rec.get("flops").getAsLong() / 1e9 : Double.NaN,
-        rec.get("fps").getAsDouble(),
+        fps,
         rec.getAsJsonObject("latency_ms").getAsJsonObject("end_to_end").get("mean").getAsDouble(),
         rec.getAsJsonObject("memory_mb").get("rss_peak").getAsDouble(),
-        rec.has("bbox_mAP") ? rec.get("bbox_mAP").getAsDouble() : Double.NaN);
+        rec.has("bbox_mAP") ? rec.get("bbox_mAP").getAsDouble() : Double.NaN,
+        rep == null ? fps : rep.get("fps_min").getAsDouble(),
+        rep == null ? fps : rep.get("fps_max").getAsDouble(),
+        rep == null ? 1 : rep.get("count").getAsInt(),
+        rec.has("achieved_gflops") ? rec.get("achieved_gflops").getAsDouble() : Double.NaN,
+        peak == null ? Double.NaN : peak.get("fraction_of_matmul").getAsDouble());
+  }
+
+  /** True when both are repeated runs whose fps ranges overlap: their order is not reliable. */
+  public boolean overlaps(SuiteRow o) {
+    return repeats > 1 && o.repeats > 1 && fpsMin <= o.fpsMax && o.fpsMin <= fpsMax;
   }
 
   /** "EfficientNet-B3" from {@code type: EfficientNet, arch: b3}; "ResNet-50" from depth 50. */

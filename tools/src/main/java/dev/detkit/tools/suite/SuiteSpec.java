@@ -38,6 +38,10 @@ import java.util.Map;
  * @param checkpoints checkpoint per config file name without extension (absent: no box AP)
  * @param testCfgOptions config overrides for the box AP run
  * @param nativeShapes with {@code shapes: native}, each config's {@code image_size}; else empty
+ * @param repeats times every cell is measured, in interleaved rounds (round-robin over the cells,
+ *     each run a fresh JVM); the report gives the median and the min-max spread
+ * @param peak run each cell with {@code --peak}, so the table shows the fraction of the machine's
+ *     attainable rate
  */
 public record SuiteSpec(
     String name,
@@ -48,7 +52,9 @@ public record SuiteSpec(
     int warmup,
     Map<String, Path> checkpoints,
     List<String> testCfgOptions,
-    Map<Path, int[]> nativeShapes) {
+    Map<Path, int[]> nativeShapes,
+    int repeats,
+    boolean peak) {
 
   /** The checkpoint to measure box AP with, or null. */
   public Path checkpoint(Path config) {
@@ -91,7 +97,12 @@ public record SuiteSpec(
               c.hasPath("warmup") ? c.getInt("warmup") : 2,
               checkpoints(c, dir),
               c.hasPath("test_cfg_options") ? c.getStringList("test_cfg_options") : List.of(),
-              nativeShapes);
+              nativeShapes,
+              c.hasPath("repeats") ? c.getInt("repeats") : 1,
+              c.hasPath("peak") && c.getBoolean("peak"));
+      if (spec.repeats() < 1) {
+        throw new dev.detkit.api.config.ConfigException(file + ": repeats must be at least 1");
+      }
       if (configs.isEmpty() || spec.backends.isEmpty() || (shapes.isEmpty() && !nativeSizes)) {
         throw new dev.detkit.api.config.ConfigException(
             file + ": configs, backends and shapes must each name at least one entry");
