@@ -119,7 +119,7 @@ class TestCommandTest {
     Path results = dir.resolve("results.json");
     ConfigCommandsTest.Run t = runTest(ann, results);
     assertEquals(0, t.code(), t.err());
-    assertTrue(t.err().contains("test [") && t.err().contains("it/s"), "progress bar: " + t.err());
+    assertTrue(t.err().contains("test ") && t.err().contains("it/s"), "progress: " + t.err());
     assertTrue(t.out().contains("bbox_mAP_copypaste"), t.out());
     JsonArray dets = JsonParser.parseString(Files.readString(results)).getAsJsonArray();
     assertEquals(200, dets.size(), "100 detections per image");
