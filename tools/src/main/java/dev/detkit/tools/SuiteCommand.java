@@ -138,6 +138,7 @@ final class SuiteCommand implements Callable<Integer> {
     }
     List<String> failed = new ArrayList<>();
     int reused = 0;
+    int measured = 0;
     int repeats = suite.repeats();
     Progress progress = new Progress(err, "suite", selected.size() * repeats);
     // Round-robin: every cell once per round, so a slow spell of the machine spreads over all.
@@ -151,6 +152,8 @@ final class SuiteCommand implements Callable<Integer> {
           rec = measure(suite, cell, json, cells.resolve(cell.id() + ".log"));
           if (rec == null) {
             failed.add(cell.id());
+          } else {
+            measured++;
           }
         }
         progress.step();
@@ -166,8 +169,12 @@ final class SuiteCommand implements Callable<Integer> {
     }
     String counts =
         String.format(
-            "%d cell(s) x %d run(s): %d from earlier runs, %d cell(s) failed",
-            selected.size(), repeats, reused, failed.size());
+            "%d cell(s)%s: %d measured, %d from earlier runs, %d failed",
+            selected.size(),
+            repeats > 1 ? " x " + repeats + " runs" : "",
+            measured,
+            reused,
+            failed.size());
     if (selected.size() == grid.size()) {
       return report(manifest, outDir, counts);
     }

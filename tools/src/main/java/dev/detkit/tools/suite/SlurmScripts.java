@@ -42,7 +42,7 @@ public final class SlurmScripts {
       Map<String, String> env)
       throws IOException {
     if (cells.isEmpty()) {
-      throw new IllegalArgumentException("--launcher slurm: no cell to run");
+      throw new dev.detkit.api.config.ConfigException("--launcher slurm: no cell to run");
     }
     Path dir = Files.createDirectories(outDir.toAbsolutePath().resolve("slurm"));
     String job = "detkit-suite-" + name.replaceAll("[^A-Za-z0-9._-]", "_");

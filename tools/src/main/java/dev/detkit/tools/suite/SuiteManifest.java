@@ -55,7 +55,8 @@ public record SuiteManifest(String name, List<SuiteCell> cells) {
   public static SuiteManifest read(Path outDir) throws IOException {
     Path f = file(outDir);
     if (!Files.isRegularFile(f)) {
-      throw new IllegalArgumentException(f + ": not found (not the --out folder of a suite run?)");
+      throw new dev.detkit.api.config.ConfigException(
+          f + ": not found (not the --out folder of a suite run?)");
     }
     try {
       JsonObject o = JsonParser.parseString(Files.readString(f)).getAsJsonObject();
@@ -71,7 +72,8 @@ public record SuiteManifest(String name, List<SuiteCell> cells) {
       }
       return new SuiteManifest(o.get("name").getAsString(), cells);
     } catch (JsonParseException | IllegalStateException | NullPointerException e) {
-      throw new IllegalArgumentException(f + ": not a suite manifest (" + e.getMessage() + ")");
+      throw new dev.detkit.api.config.ConfigException(
+          f + ": not a suite manifest (" + e.getMessage() + ")");
     }
   }
 }
