@@ -340,4 +340,55 @@ class SparkCommandsTest {
         r.err());
     assertTrue(secs >= 6 && secs < 6 + 30, "took " + secs + " s");
   }
+
+  /**
+   * A job that cannot finish (one image path is a FIFO nobody writes to, so reading it blocks) ends
+   * at {@code --job-timeout} with one line and exit 2.
+   */
+  @Test
+  void aJobThatDoesNotFinishFailsAtTheJobTimeout() throws Exception {
+    Path ann = dataset(1, null);
+    Path fifo = dir.resolve("images").resolve("0_image.png");
+    Files.delete(fifo);
+    assertEquals(0, new ProcessBuilder("mkfifo", fifo.toString()).start().waitFor());
+    String ckpt = Fixtures.dir("retinanet_effb0_small").resolve("weights.safetensors").toString();
+    List<String> head =
+        new ArrayList<>(
+            List.of(
+                "test",
+                CONFIG,
+                "--checkpoint",
+                ckpt,
+                "--out",
+                dir.resolve("r.json").toString(),
+                "--job-timeout",
+                "4"));
+    head.addAll(LOCAL2);
+    long t0 = System.nanoTime();
+    Run r;
+    try {
+      r = spark(args(head, cfgOptions(ann, 1)));
+    } finally {
+      // Let the blocked reader go (a writer that opens and closes the FIFO gives it EOF), and wait
+      // until the cancelled job's context is gone, so the next test starts a fresh one.
+      new ProcessBuilder("timeout", "10", "sh", "-c", ": > '" + fifo + "'").start().waitFor();
+      long deadline = System.nanoTime() + 30_000_000_000L;
+      while (org.apache.spark.SparkContext$.MODULE$.getActive().isDefined()
+          && System.nanoTime() < deadline) {
+        Thread.sleep(100);
+      }
+    }
+    double secs = (System.nanoTime() - t0) / 1e9;
+    assertEquals(SparkCli.USAGE_ERROR, r.code(), r.err());
+    List<String> lines = r.err().lines().filter(l -> !l.isBlank()).toList();
+    String last = lines.get(lines.size() - 1);
+    assertTrue(
+        last.startsWith("error: spark: the job did not finish within 4 s (")
+            && last.endsWith(" of 2 images done; see --job-timeout)"),
+        r.err());
+    assertTrue(
+        lines.stream().filter(l -> l.startsWith("error: ")).count() == 1,
+        "one error line: " + r.err());
+    assertTrue(secs >= 4 && secs < 4 + 40, "took " + secs + " s");
+  }
 }
