@@ -52,16 +52,42 @@ final class CheckCommand implements Callable<Integer> {
       description = "Validate the config only; do not build the model (no native library loads).")
   boolean noBuild;
 
+  @Option(
+      names = "--format",
+      defaultValue = "text",
+      description =
+          "text (default) or json: {config, ok, checked, model_built, problems: [{file, line, key,"
+              + " message}]}.")
+  String format;
+
   @Spec picocli.CommandLine.Model.CommandSpec spec;
+
+  /** One problem: where (file, line, key, when known) and the one-line message. */
+  record Problem(String file, Integer line, String key, String message) {
+    static Problem of(RuntimeException e) {
+      if (e instanceof ConfigException c && c.origin() != null) {
+        return new Problem(
+            c.origin().source(),
+            c.origin().line() > 0 ? c.origin().line() : null,
+            c.key(),
+            c.getMessage());
+      }
+      return new Problem(
+          null, null, e instanceof ConfigException c ? c.key() : null, e.getMessage());
+    }
+  }
 
   @Override
   public Integer call() {
+    if (!format.equals("text") && !format.equals("json")) {
+      throw new UserError("--format: expected text or json, got '" + format + "'");
+    }
     ResolvedConfig cfg = configOptions.loadConfig();
     if (cfg.root().entries().isEmpty()) {
       throw new UserError(configOptions.config + ": the config is empty");
     }
     Registry registry = Registry.get();
-    List<String> problems = new ArrayList<>();
+    List<Problem> problems = new ArrayList<>();
     int checked = 0;
     checked += component(cfg, registry, "model", ComponentKind.DETECTOR, problems);
     for (String split : List.of("train", "val", "test")) {
@@ -101,11 +127,30 @@ final class CheckCommand implements Callable<Integer> {
     checked += list(cfg, registry, "custom_hooks", ComponentKind.HOOK, problems);
     boolean built = false;
     if (problems.isEmpty() && !noBuild && cfg.at("model") instanceof CfgMap) {
-      built = record(problems, () -> buildModel(cfg, registry)) == 1;
+      record(problems, () -> buildModel(cfg, registry));
+      built = problems.isEmpty();
     }
     PrintWriter err = spec.commandLine().getErr();
+    if (format.equals("json")) {
+      Map<String, Object> rec = new java.util.LinkedHashMap<>();
+      rec.put("config", configOptions.config.toString());
+      rec.put("ok", problems.isEmpty());
+      rec.put("checked", checked);
+      rec.put("model_built", built);
+      rec.put("problems", problems);
+      spec.commandLine()
+          .getOut()
+          .println(
+              new com.google.gson.GsonBuilder()
+                  .setPrettyPrinting()
+                  .disableHtmlEscaping()
+                  .create()
+                  .toJson(rec));
+      spec.commandLine().getOut().flush();
+      return problems.isEmpty() ? 0 : DetkitCli.USAGE_ERROR;
+    }
     if (!problems.isEmpty()) {
-      problems.forEach(p -> err.println("error: " + p));
+      problems.forEach(p -> err.println("error: " + p.message()));
       if (problems.size() > 1) {
         err.println(
             configOptions.config
@@ -144,14 +189,14 @@ final class CheckCommand implements Callable<Integer> {
 
   /** Validates the component map at {@code path}, if present; 1 when it was checked. */
   private static int component(
-      ResolvedConfig cfg, Registry registry, String path, ComponentKind kind, List<String> out) {
+      ResolvedConfig cfg, Registry registry, String path, ComponentKind kind, List<Problem> out) {
     if (cfg.at(path) == null) {
       return 0;
     }
     if (!(cfg.at(path) instanceof CfgMap map)) {
       out.add(
-          ConfigException.at(cfg.at(path).origin(), path, "expected a map with a 'type'")
-              .getMessage());
+          Problem.of(
+              ConfigException.at(cfg.at(path).origin(), path, "expected a map with a 'type'")));
       return 1;
     }
     return record(
@@ -164,7 +209,7 @@ final class CheckCommand implements Callable<Integer> {
 
   /** Validates each map of the list (or the single map) at {@code path}; the count checked. */
   private static int list(
-      ResolvedConfig cfg, Registry registry, String path, ComponentKind kind, List<String> out) {
+      ResolvedConfig cfg, Registry registry, String path, ComponentKind kind, List<Problem> out) {
     CfgNode n = cfg.at(path);
     if (n == null) {
       return 0;
@@ -180,14 +225,14 @@ final class CheckCommand implements Callable<Integer> {
   }
 
   /** Runs one check; a user error becomes a problem line. Returns 1 (one thing checked). */
-  private static int record(List<String> out, java.util.function.Supplier<?> check) {
+  private static int record(List<Problem> out, java.util.function.Supplier<?> check) {
     try {
       check.get();
     } catch (RuntimeException e) {
       if (!DetkitCli.isUserError(e)) {
         throw e;
       }
-      out.add(e.getMessage());
+      out.add(Problem.of(e));
     }
     return 1;
   }

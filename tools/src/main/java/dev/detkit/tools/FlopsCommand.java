@@ -44,12 +44,23 @@ final class FlopsCommand implements Callable<Integer> {
       description = "Module name depth of the table (default ${DEFAULT-VALUE}).")
   int depth;
 
+  @Option(
+      names = "--format",
+      defaultValue = "text",
+      description =
+          "text (default) or json: {config, input_shape, modules: [{module, flops, params}], total_flops,"
+              + " params, by_op, not_counted}.")
+  String format;
+
   @Override
   public Integer call() {
     PrintWriter out = spec.commandLine().getOut();
     InputShape.check(shape);
     if (depth < 0) {
       throw new UserError("--depth: expected 0 or more, got " + depth);
+    }
+    if (!format.equals("text") && !format.equals("json")) {
+      throw new UserError("--format: expected text or json, got '" + format + "'");
     }
     ResolvedConfig cfg = configOptions.loadConfig();
     Backend b = Backends.get("djl");
@@ -58,6 +69,11 @@ final class FlopsCommand implements Callable<Integer> {
     try (FlopCounter counter = FlopCounter.open();
         TensorScope scope = TensorScope.open()) {
       net.forward(b.zeros(DType.FLOAT32, 1, 3, shape[0], shape[1]));
+      if (format.equals("json")) {
+        out.println(json(counter, net));
+        out.flush();
+        return 0;
+      }
       out.printf(Locale.ROOT, "%s, input 1x3x%dx%d%n", configOptions.config, shape[0], shape[1]);
       out.printf(Locale.ROOT, "%-34s %14s %10s%n", "module", "GFLOPs", "params");
       Map<String, Long> flops = counter.byModule(net, depth);
@@ -83,5 +99,38 @@ final class FlopsCommand implements Callable<Integer> {
       net.close();
     }
     return 0;
+  }
+
+  /** The table as JSON: per-module multiply-adds and parameters, the totals, what is uncounted. */
+  private String json(FlopCounter counter, SingleStageDetector net) {
+    Map<String, Object> rec = new java.util.LinkedHashMap<>();
+    rec.put("config", configOptions.config.toString());
+    rec.put("input_shape", new int[] {1, 3, shape[0], shape[1]});
+    rec.put("convention", "one multiply-add = one FLOP (mmdet's get_flops, fvcore)");
+    java.util.List<Map<String, Object>> modules = new java.util.ArrayList<>();
+    Map<String, Module> named = net.namedModules();
+    counter
+        .byModule(net, depth)
+        .forEach(
+            (name, f) -> {
+              Map<String, Object> m = new java.util.LinkedHashMap<>();
+              m.put("module", name);
+              m.put("flops", f);
+              Module mod = named.get(name);
+              if (mod != null) {
+                m.put("params", mod.parameterCount());
+              }
+              modules.add(m);
+            });
+    rec.put("modules", modules);
+    rec.put("total_flops", counter.total());
+    rec.put("params", net.parameterCount());
+    rec.put("by_op", counter.byOp());
+    rec.put("not_counted", FlopCounter.NOT_COUNTED);
+    return new com.google.gson.GsonBuilder()
+        .setPrettyPrinting()
+        .disableHtmlEscaping()
+        .create()
+        .toJson(rec);
   }
 }

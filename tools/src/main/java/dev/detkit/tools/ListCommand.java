@@ -1,42 +1,68 @@
 package dev.detkit.tools;
 
+import com.google.gson.GsonBuilder;
 import dev.detkit.api.backend.BackendException;
 import dev.detkit.api.backend.Backends;
 import dev.detkit.api.registry.ArgsBinder;
 import dev.detkit.api.registry.ComponentKind;
 import dev.detkit.api.registry.ComponentSpec;
 import dev.detkit.api.registry.Default;
+import dev.detkit.api.registry.DidYouMean;
 import dev.detkit.api.registry.Kind;
 import dev.detkit.api.registry.Registry;
 import dev.detkit.api.tensor.Backend;
 import dev.detkit.api.tensor.Capability;
 import java.io.PrintWriter;
 import java.lang.reflect.RecordComponent;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
-/** {@code ./detkit list [KIND]}: registered components with their arguments and defaults. */
+/**
+ * {@code ./detkit list [KIND | NAME]}: registered components with their arguments and defaults; a
+ * component's name shows that one in full with an example config snippet.
+ */
 @Command(
     name = "list",
-    description = "List registered components (all kinds, or one: backbone, neck, backend, ...).")
+    description =
+        "List registered components (all kinds, or one: backbone, neck, backend, ...), or show one"
+            + " component (by name, e.g. FPN) in full.")
 final class ListCommand implements Callable<Integer> {
   @Spec picocli.CommandLine.Model.CommandSpec spec;
 
   @Parameters(
       index = "0",
       arity = "0..1",
-      paramLabel = "KIND",
-      description = "Component kind, for example 'backbone'.")
+      paramLabel = "KIND|NAME",
+      description = "A component kind ('backbone', 'neck', ...) or a component's name ('FPN').")
   String kind;
+
+  @Option(
+      names = "--format",
+      defaultValue = "text",
+      description =
+          "text (default) or json: per kind, per component {name, qualified_name, summary,"
+              + " arguments: [{key, type, default, required, set_by_owner}]}.")
+  String format;
 
   @Override
   public Integer call() {
     PrintWriter out = spec.commandLine().getOut();
+    if (!format.equals("text") && !format.equals("json")) {
+      throw new UserError("--format: expected text or json, got '" + format + "'");
+    }
+    Registry registry = Registry.get();
+    if (kind != null && !isKind(kind)) {
+      return showComponent(registry, kind, out);
+    }
     List<ComponentKind> kinds;
     if (kind == null) {
       kinds = Arrays.asList(ComponentKind.values());
@@ -53,7 +79,26 @@ final class ListCommand implements Callable<Integer> {
                     .collect(Collectors.joining(", ")));
       }
     }
-    Registry registry = Registry.get();
+    if (format.equals("json")) {
+      Map<String, Object> all = new LinkedHashMap<>();
+      for (ComponentKind k : kinds) {
+        if (k == ComponentKind.BACKEND) {
+          all.put(k.cliName(), Backends.names());
+          continue;
+        }
+        java.util.Set<String> provided = providedKeys(registry, k);
+        all.put(k.cliName(), registry.specs(k).stream().map(s -> describe(s, provided)).toList());
+      }
+      out.println(
+          new GsonBuilder()
+              .setPrettyPrinting()
+              .serializeNulls()
+              .disableHtmlEscaping()
+              .create()
+              .toJson(all));
+      out.flush();
+      return 0;
+    }
     for (ComponentKind k : kinds) {
       if (k == ComponentKind.BACKEND) {
         listBackends(out);
@@ -85,6 +130,112 @@ final class ListCommand implements Callable<Integer> {
     }
     out.flush();
     return 0;
+  }
+
+  private static boolean isKind(String text) {
+    try {
+      ComponentKind.parse(text);
+      return true;
+    } catch (IllegalArgumentException e) {
+      return false;
+    }
+  }
+
+  /** One component in full: its arguments with types and defaults, and an example snippet. */
+  private int showComponent(Registry registry, String name, PrintWriter out) {
+    List<ComponentSpec<?, ?>> found = new ArrayList<>();
+    List<String> known = new ArrayList<>();
+    for (ComponentKind k : ComponentKind.values()) {
+      if (k == ComponentKind.BACKEND) {
+        continue;
+      }
+      for (ComponentSpec<?, ?> s : registry.specs(k)) {
+        known.add(s.name());
+        if (s.name().equals(name) || s.qualifiedName().equals(name)) {
+          found.add(s);
+        }
+      }
+    }
+    if (found.isEmpty()) {
+      throw new UserError(
+          "'"
+              + name
+              + "' is neither a component kind nor a registered component"
+              + DidYouMean.hint(name, known)
+              + " (kinds: "
+              + Arrays.stream(ComponentKind.values())
+                  .map(ComponentKind::cliName)
+                  .collect(Collectors.joining(", "))
+              + ")");
+    }
+    if (format.equals("json")) {
+      List<Map<String, Object>> list = new ArrayList<>();
+      for (ComponentSpec<?, ?> s : found) {
+        Map<String, Object> d = describe(s, providedKeys(registry, s.kind()));
+        d.put("kind", s.kind().cliName());
+        list.add(d);
+      }
+      out.println(
+          new GsonBuilder()
+              .setPrettyPrinting()
+              .serializeNulls()
+              .disableHtmlEscaping()
+              .create()
+              .toJson(list));
+      out.flush();
+      return 0;
+    }
+    for (ComponentSpec<?, ?> s : found) {
+      java.util.Set<String> provided = providedKeys(registry, s.kind());
+      out.println(s.name() + " (" + s.kind().cliName() + ", " + s.qualifiedName() + ")");
+      out.println("  " + s.summary());
+      out.println("  arguments:");
+      StringBuilder example = new StringBuilder("  type: " + s.name() + "\n");
+      for (RecordComponent rc : s.argsType().getRecordComponents()) {
+        Default d = rc.getAnnotation(Default.class);
+        String key = ArgsBinder.keyOf(rc);
+        String type = ArgsBinder.describe(rc.getGenericType());
+        out.println(
+            "    "
+                + key
+                + ": "
+                + type
+                + (d != null
+                    ? " = " + d.value()
+                    : provided.contains(key)
+                        ? " (may be omitted: the enclosing component sets it from its inputs)"
+                        : " (required)"));
+        if (d == null && !provided.contains(key)) {
+          example.append("  ").append(key).append(": <").append(type).append(">\n");
+        }
+      }
+      out.println("  example (the required arguments; every other takes its default):");
+      out.print(example.toString().replaceAll("(?m)^", "  "));
+    }
+    out.flush();
+    return 0;
+  }
+
+  private static Map<String, Object> describe(
+      ComponentSpec<?, ?> s, java.util.Set<String> provided) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("name", s.name());
+    m.put("qualified_name", s.qualifiedName());
+    m.put("summary", s.summary());
+    List<Map<String, Object>> args = new ArrayList<>();
+    for (RecordComponent rc : s.argsType().getRecordComponents()) {
+      Default d = rc.getAnnotation(Default.class);
+      String key = ArgsBinder.keyOf(rc);
+      Map<String, Object> a = new LinkedHashMap<>();
+      a.put("key", key);
+      a.put("type", ArgsBinder.describe(rc.getGenericType()));
+      a.put("default", d == null ? null : d.value());
+      a.put("required", d == null && !provided.contains(key));
+      a.put("set_by_owner", d == null && provided.contains(key));
+      args.add(a);
+    }
+    m.put("arguments", args);
+    return m;
   }
 
   /**

@@ -207,7 +207,7 @@ class ConfigCommandsTest {
     assertTrue(r.out().contains("out_indices: list[int] = [3, 4, 5]"), r.out());
     Run bad = run("list", "gizmo");
     assertEquals(DetkitCli.USAGE_ERROR, bad.code());
-    assertTrue(bad.err().contains("known kinds: backbone, neck, head"), bad.err());
+    assertTrue(bad.err().contains("kinds: backbone, neck, head"), bad.err());
   }
 
   @Test
