@@ -65,6 +65,20 @@ public final class ArgsBinder {
   }
 
   /**
+   * The value {@code rc}'s {@link Default} declares, converted to its type as a config value would
+   * be (nested components validated too); null without a default. A default that does not parse or
+   * fit its type is a {@link ConfigException} naming the owner and key.
+   */
+  public Object defaultValue(RecordComponent rc, String owner) {
+    Default d = rc.getAnnotation(Default.class);
+    if (d == null) {
+      return null;
+    }
+    String key = keyOf(rc);
+    return convert(defaultNode(d.value(), owner, key), rc.getGenericType(), rc, owner, key);
+  }
+
+  /**
    * Binds {@code cfg} (may be null: all defaults) to a new {@code type}.
    *
    * @param owner what the arguments belong to, for messages ({@code EfficientNet})

@@ -153,6 +153,11 @@ public final class Registry {
     binder.check(spec.argsType(), cc.config(), spec.name(), cc.path(), provided);
   }
 
+  /** The binder that turns config maps into argument records. */
+  public ArgsBinder binder() {
+    return binder;
+  }
+
   /** Binds a config map to an argument record (for code that builds without a factory). */
   public <A extends Record> A bindArgs(Class<A> type, CfgMap cfg, String owner, String path) {
     return binder.bind(type, cfg, owner, path);
