@@ -1,10 +1,7 @@
 package dev.detkit.engine;
 
-import java.awt.BasicStroke;
 import java.awt.Color;
-import java.awt.Font;
 import java.awt.Graphics2D;
-import java.awt.RenderingHints;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -12,21 +9,22 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import javax.imageio.ImageIO;
+import org.knowm.xchart.BitmapEncoder;
+import org.knowm.xchart.XYChart;
+import org.knowm.xchart.XYChartBuilder;
+import org.knowm.xchart.style.Styler;
+import org.knowm.xchart.style.markers.SeriesMarkers;
 
 /**
- * {@code curves.png} from {@code scalars.jsonl}: three panels — training losses ({@code loss},
- * {@code loss_cls}, {@code loss_bbox}) and the learning rate against the iteration, and validation
- * box AP ({@code bbox_mAP}, {@code bbox_mAP_50}) against the epoch.
+ * {@code curves.png} from {@code scalars.jsonl}, drawn with XChart: three panels side by side —
+ * training losses ({@code loss}, {@code loss_cls}, {@code loss_bbox}) and the learning rate against
+ * the iteration, and validation box AP ({@code bbox_mAP}, {@code bbox_mAP_50}) against the epoch.
  */
 public final class TrainCurves {
-  private static final int PANEL_W = 420;
-  private static final int PANEL_H = 320;
-  private static final Color[] COLORS = {
-    new Color(0x1f77b4), new Color(0xff7f0e), new Color(0x2ca02c)
-  };
+  private static final int PANEL_W = 460;
+  private static final int PANEL_H = 340;
 
   private TrainCurves() {}
 
@@ -36,21 +34,31 @@ public final class TrainCurves {
       return;
     }
     List<Map<String, Object>> recs = ScalarLog.read(scalars);
-    BufferedImage img = new BufferedImage(3 * PANEL_W, PANEL_H, BufferedImage.TYPE_INT_RGB);
+    List<XYChart> panels =
+        List.of(
+            panel(
+                "training loss",
+                recs,
+                "train",
+                "iter",
+                "loss",
+                List.of("loss", "loss_cls", "loss_bbox")),
+            panel("learning rate", recs, "train", "iter", "lr", List.of("lr")),
+            panel(
+                "validation box AP",
+                recs,
+                "val",
+                "epoch",
+                "box AP",
+                List.of("bbox_mAP", "bbox_mAP_50")));
+    BufferedImage img =
+        new BufferedImage(panels.size() * PANEL_W, PANEL_H, BufferedImage.TYPE_INT_RGB);
     Graphics2D g = img.createGraphics();
-    g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_ON);
     g.setColor(Color.WHITE);
     g.fillRect(0, 0, img.getWidth(), img.getHeight());
-    panel(g, 0, "training loss", recs, "train", "iter", List.of("loss", "loss_cls", "loss_bbox"));
-    panel(g, PANEL_W, "learning rate", recs, "train", "iter", List.of("lr"));
-    panel(
-        g,
-        2 * PANEL_W,
-        "validation box AP",
-        recs,
-        "val",
-        "epoch",
-        List.of("bbox_mAP", "bbox_mAP_50"));
+    for (int i = 0; i < panels.size(); i++) {
+      g.drawImage(BitmapEncoder.getBufferedImage(panels.get(i)), i * PANEL_W, 0, null);
+    }
     g.dispose();
     try {
       ImageIO.write(img, "png", png.toFile());
@@ -59,90 +67,49 @@ public final class TrainCurves {
     }
   }
 
-  private static void panel(
-      Graphics2D g,
-      int x0,
+  private static XYChart panel(
       String title,
       List<Map<String, Object>> recs,
       String mode,
       String xKey,
+      String yTitle,
       List<String> keys) {
-    int left = x0 + 60;
-    int right = x0 + PANEL_W - 15;
-    int top = 35;
-    int bottom = PANEL_H - 45;
-    List<List<double[]>> series = new ArrayList<>();
-    double xMin = Double.MAX_VALUE;
-    double xMax = -Double.MAX_VALUE;
-    double yMin = Double.MAX_VALUE;
-    double yMax = -Double.MAX_VALUE;
+    XYChart chart =
+        new XYChartBuilder()
+            .width(PANEL_W)
+            .height(PANEL_H)
+            .title(title)
+            .xAxisTitle(xKey)
+            .yAxisTitle(yTitle)
+            .build();
+    Styler s = chart.getStyler();
+    s.setLegendPosition(Styler.LegendPosition.InsideNE);
+    s.setChartBackgroundColor(Color.WHITE);
+    chart.getStyler().setXAxisDecimalPattern("#");
+    boolean any = false;
     for (String k : keys) {
-      List<double[]> pts = new ArrayList<>();
+      List<Double> xs = new ArrayList<>();
+      List<Double> ys = new ArrayList<>();
       for (Map<String, Object> r : recs) {
         if (mode.equals(r.get("mode"))
             && r.get(k) instanceof Number v
-            && r.get(xKey) instanceof Number x) {
-          double y = v.doubleValue();
-          if (Double.isFinite(y)) {
-            pts.add(new double[] {x.doubleValue(), y});
-            xMin = Math.min(xMin, x.doubleValue());
-            xMax = Math.max(xMax, x.doubleValue());
-            yMin = Math.min(yMin, y);
-            yMax = Math.max(yMax, y);
-          }
+            && r.get(xKey) instanceof Number x
+            && Double.isFinite(v.doubleValue())) {
+          xs.add(x.doubleValue());
+          ys.add(v.doubleValue());
         }
       }
-      series.add(pts);
-    }
-    g.setColor(Color.BLACK);
-    g.setFont(new Font(Font.SANS_SERIF, Font.BOLD, 14));
-    g.drawString(title, left, 22);
-    g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 11));
-    g.drawRect(left, top, right - left, bottom - top);
-    g.drawString(xKey, (left + right) / 2, PANEL_H - 12);
-    if (xMin > xMax) {
-      g.drawString("no data", left + 10, top + 20);
-      return;
-    }
-    if (yMin > 0 && mode.equals("val")) {
-      yMin = 0;
-    }
-    if (yMax - yMin < 1e-12) {
-      yMax = yMin + 1;
-    }
-    if (xMax - xMin < 1e-12) {
-      xMax = xMin + 1;
-    }
-    g.drawString(fmt(yMax), x0 + 4, top + 10);
-    g.drawString(fmt(yMin), x0 + 4, bottom);
-    g.drawString(fmt(xMin), left, bottom + 15);
-    g.drawString(fmt(xMax), right - 40, bottom + 15);
-    g.setStroke(new BasicStroke(1.8f));
-    for (int s = 0; s < series.size(); s++) {
-      g.setColor(COLORS[s % COLORS.length]);
-      List<double[]> pts = series.get(s);
-      int px = -1;
-      int py = -1;
-      for (double[] p : pts) {
-        int x = left + (int) ((p[0] - xMin) / (xMax - xMin) * (right - left));
-        int y = bottom - (int) ((p[1] - yMin) / (yMax - yMin) * (bottom - top));
-        if (px >= 0) {
-          g.drawLine(px, py, x, y);
-        }
-        g.fillOval(x - 2, y - 2, 4, 4);
-        px = x;
-        py = y;
+      if (!xs.isEmpty()) {
+        chart.addSeries(k, xs, ys).setMarker(SeriesMarkers.CIRCLE);
+        any = true;
       }
-      g.drawString(keys.get(s), right - 110, top + 15 + 14 * s);
     }
-  }
-
-  private static String fmt(double v) {
-    if (v == Math.rint(v) && Math.abs(v) < 1e7) {
-      return Long.toString((long) v); // iterations and epochs
+    if (!any) {
+      // XChart needs a series to draw axes; an empty panel says there is nothing yet.
+      chart.setTitle(title + " (no data yet)");
+      chart.addSeries(" ", new double[] {0}, new double[] {0}).setMarker(SeriesMarkers.NONE);
+      s.setLegendVisible(false);
     }
-    return Math.abs(v) >= 1000 || (Math.abs(v) < 1e-3 && v != 0)
-        ? String.format(Locale.ROOT, "%.2e", v)
-        : String.format(Locale.ROOT, "%.3f", v);
+    return chart;
   }
 }
