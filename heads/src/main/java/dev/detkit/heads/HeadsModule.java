@@ -1,9 +1,11 @@
 package dev.detkit.heads;
 
 import dev.detkit.api.registry.BuildContext;
+import dev.detkit.api.registry.ComponentConfig;
 import dev.detkit.api.registry.ComponentKind;
 import dev.detkit.api.registry.ComponentSpec;
 import dev.detkit.api.registry.DetkitModule;
+import dev.detkit.heads.assign.ATSSAssigner;
 import dev.detkit.heads.assign.Assigner;
 import dev.detkit.heads.assign.MaxIoUAssigner;
 import dev.detkit.heads.assign.PseudoSampler;
@@ -91,6 +93,21 @@ public final class HeadsModule extends DetkitModule {
                     ctx.build(a.lossBbox(), RegressionLoss.class),
                     ctx.build(a.lossCenterness(), RegressionLoss.class)),
             "FCOS: anchor-free, per-point distances, centerness, regress ranges"));
+    register(
+        ComponentSpec.of(
+            ComponentKind.HEAD,
+            "ATSSHead",
+            ATSSHeadArgs.class,
+            DenseHead.class,
+            (a, ctx) ->
+                new ATSSHead(
+                    a,
+                    ctx.backend(),
+                    ctx.build(a.anchorGenerator(), PriorGenerator.class),
+                    ctx.build(a.bboxCoder(), BBoxCoder.class),
+                    training(a.lossCls(), a.lossBbox(), a.trainCfg(), ctx),
+                    ctx.build(a.lossCenterness(), RegressionLoss.class)),
+            "ATSS: adaptive training sample selection, centerness, GIoU on decoded boxes"));
   }
 
   private void registerLosses() {
@@ -132,6 +149,14 @@ public final class HeadsModule extends DetkitModule {
             "positives by IoU threshold, plus each gt's best priors (low-quality matches)"));
     register(
         ComponentSpec.of(
+            ComponentKind.ASSIGNER,
+            "ATSSAssigner",
+            ATSSAssigner.Args.class,
+            ATSSAssigner.class,
+            (a, ctx) -> new ATSSAssigner(a),
+            "adaptive: per-level nearest candidates, IoU above mean + std, centre inside the gt"));
+    register(
+        ComponentSpec.of(
             ComponentKind.SAMPLER,
             "PseudoSampler",
             PseudoSampler.Args.class,
@@ -157,9 +182,13 @@ public final class HeadsModule extends DetkitModule {
   }
 
   private static HeadTraining training(RetinaHeadArgs a, BuildContext ctx) {
-    ClassificationLoss cls = ctx.build(a.lossCls(), ClassificationLoss.class);
-    RegressionLoss reg = ctx.build(a.lossBbox(), RegressionLoss.class);
-    TrainCfg t = a.trainCfg();
+    return training(a.lossCls(), a.lossBbox(), a.trainCfg(), ctx);
+  }
+
+  private static HeadTraining training(
+      ComponentConfig lossCls, ComponentConfig lossBbox, TrainCfg t, BuildContext ctx) {
+    ClassificationLoss cls = ctx.build(lossCls, ClassificationLoss.class);
+    RegressionLoss reg = ctx.build(lossBbox, RegressionLoss.class);
     if (t == null) {
       return new HeadTraining(cls, reg, null, null, null);
     }

@@ -41,7 +41,7 @@ class DenseHeadRegistryTest {
   /** The detector-level parts a head receives from its detector in mmdet. */
   static final String COMMON =
       "num_classes: 3, in_channels: 32, feat_channels: 32,"
-          + " train_cfg: {assigner: {type: MaxIoUAssigner, pos_iou_thr: 0.5, neg_iou_thr: 0.4, min_pos_iou: 0.0}},"
+          + " train_cfg: {assigner: {type: ATSSAssigner, topk: 9}},"
           + " test_cfg: {nms_pre: 200, score_thr: 0.0, nms: {type: nms, iou_threshold: 0.6},"
           + " max_per_img: 30}";
 
