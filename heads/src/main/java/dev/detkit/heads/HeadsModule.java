@@ -12,10 +12,12 @@ import dev.detkit.heads.assign.PseudoSampler;
 import dev.detkit.heads.assign.Sampler;
 import dev.detkit.heads.losses.ClassificationLoss;
 import dev.detkit.heads.losses.CrossEntropyLoss;
+import dev.detkit.heads.losses.DistributionFocalLoss;
 import dev.detkit.heads.losses.FocalLoss;
 import dev.detkit.heads.losses.GIoULoss;
 import dev.detkit.heads.losses.IoULoss;
 import dev.detkit.heads.losses.L1Loss;
+import dev.detkit.heads.losses.QualityFocalLoss;
 import dev.detkit.heads.losses.RegressionLoss;
 
 /** Registers anchor generators, box coders, assigners, samplers, losses and the RetinaNet heads. */
@@ -108,6 +110,31 @@ public final class HeadsModule extends DetkitModule {
                     training(a.lossCls(), a.lossBbox(), a.trainCfg(), ctx),
                     ctx.build(a.lossCenterness(), RegressionLoss.class)),
             "ATSS: adaptive training sample selection, centerness, GIoU on decoded boxes"));
+    register(
+        ComponentSpec.of(
+            ComponentKind.HEAD,
+            "GFLHead",
+            GFLHeadArgs.class,
+            DenseHead.class,
+            (a, ctx) ->
+                new GFLHead(
+                    a,
+                    ctx.backend(),
+                    ctx.build(a.anchorGenerator(), PriorGenerator.class),
+                    ctx.build(a.bboxCoder(), BBoxCoder.class),
+                    new HeadTraining(
+                        null,
+                        ctx.build(a.lossBbox(), RegressionLoss.class),
+                        a.trainCfg() == null
+                            ? null
+                            : ctx.build(a.trainCfg().assigner(), Assigner.class),
+                        a.trainCfg() == null
+                            ? null
+                            : ctx.build(a.trainCfg().sampler(), Sampler.class),
+                        a.trainCfg()),
+                    ctx.build(a.lossCls(), QualityFocalLoss.class),
+                    ctx.build(a.lossDfl(), RegressionLoss.class)),
+            "GFL: quality focal loss, distribution (integral) box regression, ATSS assignment"));
   }
 
   private void registerLosses() {
@@ -135,6 +162,22 @@ public final class HeadsModule extends DetkitModule {
             CrossEntropyLoss.class,
             (a, ctx) -> new CrossEntropyLoss(a),
             "binary cross entropy with logits (use_sigmoid) against same-shape targets"));
+    register(
+        ComponentSpec.of(
+            ComponentKind.LOSS,
+            "QualityFocalLoss",
+            QualityFocalLoss.Args.class,
+            QualityFocalLoss.class,
+            (a, ctx) -> new QualityFocalLoss(a),
+            "GFL's focal loss against a soft quality (IoU) target at the gt class"));
+    register(
+        ComponentSpec.of(
+            ComponentKind.LOSS,
+            "DistributionFocalLoss",
+            DistributionFocalLoss.Args.class,
+            DistributionFocalLoss.class,
+            (a, ctx) -> new DistributionFocalLoss(a),
+            "GFL's cross entropy of a distance distribution at the two bins around the target"));
   }
 
   private void registerTrainingParts() {

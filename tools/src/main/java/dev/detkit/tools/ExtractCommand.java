@@ -54,8 +54,37 @@ final class ExtractCommand implements Callable<Integer> {
       description = ".safetensors file with an NCHW float32 tensor named 'inputs'.")
   Path input;
 
-  @Option(names = "--stage", defaultValue = "backbone", description = "backbone (default).")
+  @Option(
+      names = "--stage",
+      defaultValue = "backbone",
+      description = "backbone (default), neck, head, detections or loss.")
   String stage;
+
+  @Option(
+      names = "--from",
+      paramLabel = "neck",
+      description =
+          "Feed stored neck features (neck.0, neck.1, ... in --input) straight into the head;"
+              + " only the head's keys are loaded from --checkpoint (strictly).")
+  String from;
+
+  @Option(
+      names = "--img-meta",
+      paramLabel = "JSON",
+      description =
+          "Image metas for detections/loss: an object or a list of objects per image with"
+              + " mmdetection's keys img_shape, pad_shape, ori_shape, scale_factor (w, h),"
+              + " batch_input_shape (a JSON string or a .json file).")
+  String imgMeta;
+
+  @Option(
+      names = "--gt",
+      paramLabel = "JSON",
+      description =
+          "Ground truth for --stage loss: a list per image of {\"bboxes\": [[x1,y1,x2,y2],...],"
+              + " \"labels\": [...]} in input pixels, 0-based labels (a JSON string or a .json"
+              + " file).")
+  String gt;
 
   @Option(names = "--backend", defaultValue = "djl", description = "djl (default) or nd4j.")
   String backend;
@@ -63,10 +92,24 @@ final class ExtractCommand implements Callable<Integer> {
   @Option(names = "--out", required = true, paramLabel = "FILE.safetensors")
   Path out;
 
+  static final List<String> STAGES = List.of("backbone", "neck", "head", "detections", "loss");
+
   @Override
   public Integer call() {
-    if (!stage.equals("backbone") && !stage.equals("neck")) {
-      throw new UserError("--stage: expected backbone or neck, got '" + stage + "'");
+    if (!STAGES.contains(stage)) {
+      throw new UserError("--stage: expected one of " + STAGES + ", got '" + stage + "'");
+    }
+    if (from != null && !from.equals("neck")) {
+      throw new UserError("--from: expected neck, got '" + from + "'");
+    }
+    if (from != null && (stage.equals("backbone") || stage.equals("neck"))) {
+      throw new UserError("--from neck feeds the head: use --stage head, detections or loss");
+    }
+    if (stage.equals("loss") && gt == null) {
+      throw new UserError("--stage loss needs --gt");
+    }
+    if (HeadStages.isHeadStage(stage)) {
+      return new HeadStages(this).run();
     }
     PrintWriter log = spec.commandLine().getOut();
     ResolvedConfig cfg = configOptions.loadConfig();
@@ -113,7 +156,7 @@ final class ExtractCommand implements Callable<Integer> {
     return 0;
   }
 
-  private Tensor inputTensor(ResolvedConfig cfg, SingleStageDetector net, Backend b) {
+  Tensor inputTensor(ResolvedConfig cfg, SingleStageDetector net, Backend b) {
     String name = input.getFileName().toString().toLowerCase(java.util.Locale.ROOT);
     if (name.endsWith(".safetensors")) {
       Map<String, TensorData> inputs = Checkpoints.load(input);
@@ -140,7 +183,7 @@ final class ExtractCommand implements Callable<Integer> {
   }
 
   /** The checkpoint's backbone and neck keys, prefixes kept. */
-  private static Map<String, TensorData> withoutHead(Map<String, TensorData> sd) {
+  static Map<String, TensorData> withoutHead(Map<String, TensorData> sd) {
     Map<String, TensorData> out = new LinkedHashMap<>();
     sd.forEach(
         (k, v) -> {
