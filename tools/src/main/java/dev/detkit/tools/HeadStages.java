@@ -32,9 +32,9 @@ import java.util.Map;
 
 /**
  * {@code ./detkit extract --stage head|detections|loss}: the dense head's raw outputs by
- * mmdetection's names (eval mode), its detections per image ({@code predict(rescale=True)}), or
- * its losses against {@code --gt} (train mode, each summed over levels as mmdet logs it), from an
- * input tensor or image or, with {@code --from neck}, from stored neck features.
+ * mmdetection's names (eval mode), its detections per image ({@code predict(rescale=True)}), or its
+ * losses against {@code --gt} (train mode, each summed over levels as mmdet logs it), from an input
+ * tensor or image or, with {@code --from neck}, from stored neck features.
  */
 final class HeadStages {
   private final ExtractCommand c;
@@ -54,7 +54,8 @@ final class HeadStages {
     ResolvedConfig cfg = c.configOptions.loadConfig();
     Backend b = Backends.get(c.backend);
     SingleStageDetector net =
-        ModelLoader.detector(cfg, b, null, c.spec.commandLine().getErr(), SingleStageDetector.class);
+        ModelLoader.detector(
+            cfg, b, null, c.spec.commandLine().getErr(), SingleStageDetector.class);
     this.net = net;
     try (net) {
       DenseHead head = net.head();
@@ -75,7 +76,8 @@ final class HeadStages {
         List<Tensor> feats = features(cfg, net, b);
         int batch = feats.get(0).dim(0);
         switch (c.stage) {
-          case "head" -> head.forward(feats).flat().forEach((k, v) -> result.put(k, TensorData.of(v)));
+          case "head" ->
+              head.forward(feats).flat().forEach((k, v) -> result.put(k, TensorData.of(v)));
           case "detections" -> {
             List<Detections> dets = head.predict(feats, metas(batch, feats));
             for (int i = 0; i < dets.size(); i++) {
@@ -107,7 +109,9 @@ final class HeadStages {
       for (Map.Entry<String, TensorData> e : result.entrySet()) {
         log.println(e.getKey() + " " + e.getValue().shape());
       }
-      log.printf("%s: %s on %s; wrote %s%n", c.configOptions.config.getFileName(), c.stage, b.name(), c.out);
+      log.printf(
+          "%s: %s on %s; wrote %s%n",
+          c.configOptions.config.getFileName(), c.stage, b.name(), c.out);
     }
     return 0;
   }
@@ -126,8 +130,14 @@ final class HeadStages {
       TensorData t = in.get("neck." + l);
       if (t == null) {
         throw new UserError(
-            c.input + ": no tensor 'neck." + l + "' (the head has " + levels + " levels; found: "
-                + String.join(", ", in.keySet()) + ")");
+            c.input
+                + ": no tensor 'neck."
+                + l
+                + "' (the head has "
+                + levels
+                + " levels; found: "
+                + String.join(", ", in.keySet())
+                + ")");
       }
       if (t.shape().rank() != 4) {
         throw new UserError(c.input + ": 'neck." + l + "' must be NCHW, got " + t.shape());
@@ -155,14 +165,15 @@ final class HeadStages {
   }
 
   /**
-   * One meta per image from --img-meta; without it each image is the whole input tensor at scale
-   * 1 (or the stride-8 level's size times 8 with --from neck).
+   * One meta per image from --img-meta; without it each image is the whole input tensor at scale 1
+   * (or the stride-8 level's size times 8 with --from neck).
    */
   private List<ImageMeta> metas(int batch, List<Tensor> feats) {
     List<ImageMeta> out = new ArrayList<>();
     if (c.imgMeta == null) {
       int s = c.from == null ? 1 : net.head().priorGenerator().stride(0);
-      int[] hw = c.from == null ? inputHw : new int[] {feats.get(0).dim(2) * s, feats.get(0).dim(3) * s};
+      int[] hw =
+          c.from == null ? inputHw : new int[] {feats.get(0).dim(2) * s, feats.get(0).dim(3) * s};
       for (int i = 0; i < batch; i++) {
         out.add(new ImageMeta("input", i, hw, hw, new double[] {1, 1}, hw, hw));
       }
@@ -247,8 +258,7 @@ final class HeadStages {
       JsonArray boxes = o.has("bboxes") ? o.getAsJsonArray("bboxes") : new JsonArray();
       JsonArray labels = o.has("labels") ? o.getAsJsonArray("labels") : new JsonArray();
       if (boxes.size() != labels.size()) {
-        throw new UserError(
-            at + ": " + boxes.size() + " bboxes but " + labels.size() + " labels");
+        throw new UserError(at + ": " + boxes.size() + " bboxes but " + labels.size() + " labels");
       }
       float[] bb = new float[4 * boxes.size()];
       int[] ll = new int[labels.size()];

@@ -16,8 +16,8 @@ import java.util.Set;
  * normalisation layers' weights and biases, {@code bias_lr_mult}/{@code bias_decay_mult} for other
  * biases, {@code custom_keys} ({@code name substring -> {lr_mult, decay_mult}}, the longest
  * matching key wins), and {@code bypass_duplicate} for parameters shared between modules (the
- * RetinaSepBNHead's convs): with a paramwise_cfg but without it a shared parameter is an error,
- * as torch's optimizer raises it; without any paramwise_cfg it is listed once ({@link #none}).
+ * RetinaSepBNHead's convs): with a paramwise_cfg but without it a shared parameter is an error, as
+ * torch's optimizer raises it; without any paramwise_cfg it is listed once ({@link #none}).
  */
 public record ParamwiseCfg(
     @Default("null") Double normDecayMult,
