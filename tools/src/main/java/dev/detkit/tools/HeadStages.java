@@ -64,8 +64,7 @@ final class HeadStages {
         LoadReport r =
             c.from != null
                 ? ((Module) head)
-                    .loadStateDict(
-                        Checkpoints.withPrefix(sd, "bbox_head"), b, true, c.checkpoint.toString())
+                    .loadStateDict(headKeys(sd, head), b, true, c.checkpoint.toString())
                 : net.loadStateDict(sd, b, true, c.checkpoint.toString());
         log.println("loaded " + c.checkpoint + ": " + r);
       }
@@ -114,6 +113,13 @@ final class HeadStages {
           c.configOptions.config.getFileName(), c.stage, b.name(), c.out);
     }
     return 0;
+  }
+
+  /** The checkpoint's {@code bbox_head.} keys without the prefix, old names renamed. */
+  private static Map<String, TensorData> headKeys(Map<String, TensorData> sd, DenseHead head) {
+    Map<String, TensorData> out = new LinkedHashMap<>();
+    Checkpoints.withPrefix(sd, "bbox_head").forEach((k, v) -> out.put(head.renameLegacyKey(k), v));
+    return out;
   }
 
   /** The head's input: stored neck.0..neck.{L-1} with --from neck, else backbone and neck. */

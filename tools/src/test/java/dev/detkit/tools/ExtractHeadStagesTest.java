@@ -134,6 +134,43 @@ class ExtractHeadStagesTest {
     }
   }
 
+  /** An old checkpoint (fcos_cls, fcos_reg, fcos_centerness) loads as mmdet renames it. */
+  @Test
+  void oldFcosKeyNamesLoad() {
+    Map<String, TensorData> w =
+        Safetensors.read(Fixtures.dir(FIXTURE).resolve("weights.safetensors"));
+    Map<String, TensorData> old = new LinkedHashMap<>();
+    w.forEach((k, v) -> old.put(k.replace(".conv_", ".fcos_"), v));
+    assertTrue(old.containsKey("bbox_head.fcos_centerness.weight"));
+    Path ckpt = dir.resolve("old.safetensors");
+    Safetensors.write(ckpt, old, Map.of("format", "pt"));
+    List<String> args =
+        List.of(
+            "extract",
+            CONFIG,
+            "--checkpoint",
+            ckpt.toString(),
+            "--input",
+            neck(5).toString(),
+            "--from",
+            "neck",
+            "--stage",
+            "head",
+            "--out",
+            dir.resolve("old-head.safetensors").toString());
+    ConfigCommandsTest.Run r = ConfigCommandsTest.run(args.toArray(String[]::new));
+    assertEquals(0, r.code(), r.err());
+    Map<String, TensorData> fx = Fixtures.tensors(FIXTURE, "fixture.safetensors");
+    Map<String, TensorData> head = Safetensors.read(dir.resolve("old-head.safetensors"));
+    try (TensorScope scope = TensorScope.open()) {
+      Fixtures.assertClose(
+          head.get("centernesses.0").toTensor(Backends.get("djl")),
+          fx.get("out.centernesses.0"),
+          1e-4,
+          "centerness from old keys");
+    }
+  }
+
   @Test
   void badInputIsOneLineNamingTheFileAndKey() {
     ConfigCommandsTest.Run r = extract("head", neck(4));
