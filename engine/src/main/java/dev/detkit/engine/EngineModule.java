@@ -14,6 +14,7 @@ import dev.detkit.engine.hooks.LoggerHook;
 import dev.detkit.engine.hooks.ParamSchedulerHook;
 import dev.detkit.engine.optim.OptimizerFactory;
 import dev.detkit.engine.optim.Sgd;
+import dev.detkit.engine.sched.ConstantLR;
 import dev.detkit.engine.sched.CosineAnnealingLR;
 import dev.detkit.engine.sched.LinearLR;
 import dev.detkit.engine.sched.MultiStepLR;
@@ -39,6 +40,14 @@ public final class EngineModule extends DetkitModule {
             ParamScheduler.class,
             (a, ctx) -> new LinearLR(a),
             "linear warm-up factor from start_factor to end_factor over [begin, end)"));
+    register(
+        ComponentSpec.of(
+            ComponentKind.PARAM_SCHEDULER,
+            "ConstantLR",
+            ConstantLR.Args.class,
+            ParamScheduler.class,
+            (a, ctx) -> new ConstantLR(a),
+            "constant factor on [begin, end), lr restored at end"));
     register(
         ComponentSpec.of(
             ComponentKind.PARAM_SCHEDULER,

@@ -224,6 +224,9 @@ class ScheduleAndSgdTest {
               () -> new ParamwiseCfg(null, null, null, false, null).groups(tied));
       assertTrue(e.getMessage().contains("bypass_duplicate"), e.getMessage());
       assertEquals(1, new ParamwiseCfg(null, null, null, true, null).groups(tied).size());
+      // Without a paramwise_cfg mmengine passes model.parameters(): the shared one is listed once.
+      assertEquals(1, ParamwiseCfg.none().groups(tied).size());
+      assertTrue(new ParamwiseCfg(null, null, null, false, null).isEmpty());
     }
   }
 

@@ -65,30 +65,17 @@ public abstract class AnchorHead extends Module implements DenseHead {
 
   /** Targets of each image (mmdet's {@code get_targets}, without the split into levels). */
   public List<ImageTargets> targets(HeadOutputs out, List<GtInstances> gts, List<ImageMeta> metas) {
-    AnchorTargets targets = new AnchorTargets(numClasses, coder, requireTraining());
-    List<float[]> priors = priors(out);
-    int total = priors.stream().mapToInt(p -> p.length / 4).sum();
-    float[] all = new float[4 * total];
-    int off = 0;
-    for (float[] p : priors) {
-      System.arraycopy(p, 0, all, off, p.length);
-      off += p.length;
+    AnchorTargets targets = new AnchorTargets(numClasses, coder, requireTraining(), false);
+    return targets.batch(anchors, featSizes(out), gts, metas, out.clsScores().get(0).backend());
+  }
+
+  /** (H, W) of every level's maps. */
+  static List<int[]> featSizes(HeadOutputs out) {
+    List<int[]> sizes = new ArrayList<>();
+    for (Tensor c : out.clsScores()) {
+      sizes.add(new int[] {c.dim(2), c.dim(3)});
     }
-    Backend b = out.clsScores().get(0).backend();
-    List<ImageTargets> result = new ArrayList<>();
-    for (int i = 0; i < metas.size(); i++) {
-      int[] pad = metas.get(i).padShape();
-      boolean[] valid = new boolean[total];
-      int at = 0;
-      for (int l = 0; l < priors.size(); l++) {
-        Tensor c = out.clsScores().get(l);
-        boolean[] v = anchors.validFlags(l, c.dim(2), c.dim(3), pad[0], pad[1]);
-        System.arraycopy(v, 0, valid, at, v.length);
-        at += v.length;
-      }
-      result.add(targets.compute(all, valid, gts.get(i), b));
-    }
-    return result;
+    return sizes;
   }
 
   /**

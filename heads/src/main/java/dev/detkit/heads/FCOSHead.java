@@ -5,6 +5,7 @@ import dev.detkit.api.nn.Conv2d;
 import dev.detkit.api.nn.ConvModule;
 import dev.detkit.api.nn.Init;
 import dev.detkit.api.nn.Module;
+import dev.detkit.api.nn.NormCfg;
 import dev.detkit.api.nn.Sequential;
 import dev.detkit.api.structures.Detections;
 import dev.detkit.api.structures.GtInstances;
@@ -74,31 +75,38 @@ public final class FCOSHead extends Module implements DenseHead {
     }
   }
 
-  /** {@code stacked_convs} 3x3 ConvModules (conv, norm, ReLU), mmdet's N(0, 0.01) init. */
   static Sequential tower(FCOSHeadArgs a, Backend b, Random rnd) {
+    return tower(
+        b, rnd, a.stackedConvs(), a.inChannels(), a.featChannels(), a.normCfg(), a.towerBias());
+  }
+
+  /** {@code stacked_convs} 3x3 ConvModules (conv, norm, ReLU), mmdet's N(0, 0.01) init. */
+  static Sequential tower(
+      Backend b, Random rnd, int stacked, int inChannels, int feat, NormCfg norm, boolean bias) {
     Sequential s = new Sequential();
-    for (int j = 0; j < a.stackedConvs(); j++) {
-      int in = j == 0 ? a.inChannels() : a.featChannels();
+    for (int j = 0; j < stacked; j++) {
+      int in = j == 0 ? inChannels : feat;
       ConvModule m =
           new ConvModule(
               b,
               rnd,
               in,
-              a.featChannels(),
+              feat,
               3,
               1,
               1,
               1,
               Conv2d.PaddingMode.SYMMETRIC,
-              a.normCfg(),
+              norm,
               Activation.RELU,
-              a.towerBias());
+              bias);
       m.conv().weight().set(Init.normal(b, rnd, 0.01, m.conv().weight().shape().dims()));
       s.add(m);
     }
     return s;
   }
 
+  /** A 3x3 predictor conv with bias, N(0, 0.01) weights. */
   static Conv2d predictor(Backend b, Random rnd, int in, int out) {
     Conv2d c = new Conv2d(b, rnd, in, out, 3, 1, 1, 1, 1, true, Conv2d.PaddingMode.SYMMETRIC);
     c.weight().set(Init.normal(b, rnd, 0.01, c.weight().shape().dims()));

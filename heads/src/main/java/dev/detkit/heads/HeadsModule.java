@@ -1,20 +1,24 @@
 package dev.detkit.heads;
 
 import dev.detkit.api.registry.BuildContext;
+import dev.detkit.api.registry.ComponentConfig;
 import dev.detkit.api.registry.ComponentKind;
 import dev.detkit.api.registry.ComponentSpec;
 import dev.detkit.api.registry.DetkitModule;
+import dev.detkit.heads.assign.ATSSAssigner;
 import dev.detkit.heads.assign.Assigner;
 import dev.detkit.heads.assign.MaxIoUAssigner;
 import dev.detkit.heads.assign.PseudoSampler;
 import dev.detkit.heads.assign.Sampler;
 import dev.detkit.heads.losses.ClassificationLoss;
 import dev.detkit.heads.losses.CrossEntropyLoss;
+import dev.detkit.heads.losses.DistributionFocalLoss;
 import dev.detkit.heads.losses.FocalLoss;
 import dev.detkit.heads.losses.GIoULoss;
 import dev.detkit.heads.losses.HuberLoss;
 import dev.detkit.heads.losses.IoULoss;
 import dev.detkit.heads.losses.L1Loss;
+import dev.detkit.heads.losses.QualityFocalLoss;
 import dev.detkit.heads.losses.RegressionLoss;
 
 /** Registers anchor generators, box coders, assigners, samplers, losses and the RetinaNet heads. */
@@ -102,6 +106,46 @@ public final class HeadsModule extends DetkitModule {
                     ctx.build(a.lossBbox(), RegressionLoss.class),
                     ctx.build(a.lossCenterness(), RegressionLoss.class)),
             "FCOS: anchor-free, per-point distances, centerness, regress ranges"));
+    register(
+        ComponentSpec.of(
+            ComponentKind.HEAD,
+            "ATSSHead",
+            ATSSHeadArgs.class,
+            DenseHead.class,
+            (a, ctx) ->
+                new ATSSHead(
+                    a,
+                    ctx.backend(),
+                    ctx.build(a.anchorGenerator(), PriorGenerator.class),
+                    ctx.build(a.bboxCoder(), BBoxCoder.class),
+                    training(a.lossCls(), a.lossBbox(), a.trainCfg(), ctx),
+                    ctx.build(a.lossCenterness(), RegressionLoss.class)),
+            "ATSS: adaptive training sample selection, centerness, GIoU on decoded boxes"));
+    register(
+        ComponentSpec.of(
+            ComponentKind.HEAD,
+            "GFLHead",
+            GFLHeadArgs.class,
+            DenseHead.class,
+            (a, ctx) ->
+                new GFLHead(
+                    a,
+                    ctx.backend(),
+                    ctx.build(a.anchorGenerator(), PriorGenerator.class),
+                    ctx.build(a.bboxCoder(), BBoxCoder.class),
+                    new HeadTraining(
+                        null,
+                        ctx.build(a.lossBbox(), RegressionLoss.class),
+                        a.trainCfg() == null
+                            ? null
+                            : ctx.build(a.trainCfg().assigner(), Assigner.class),
+                        a.trainCfg() == null
+                            ? null
+                            : ctx.build(a.trainCfg().sampler(), Sampler.class),
+                        a.trainCfg()),
+                    ctx.build(a.lossCls(), QualityFocalLoss.class),
+                    ctx.build(a.lossDfl(), RegressionLoss.class)),
+            "GFL: quality focal loss, distribution (integral) box regression, ATSS assignment"));
   }
 
   private void registerLosses() {
@@ -129,6 +173,22 @@ public final class HeadsModule extends DetkitModule {
             CrossEntropyLoss.class,
             (a, ctx) -> new CrossEntropyLoss(a),
             "binary cross entropy with logits (use_sigmoid) against same-shape targets"));
+    register(
+        ComponentSpec.of(
+            ComponentKind.LOSS,
+            "QualityFocalLoss",
+            QualityFocalLoss.Args.class,
+            QualityFocalLoss.class,
+            (a, ctx) -> new QualityFocalLoss(a),
+            "GFL's focal loss against a soft quality (IoU) target at the gt class"));
+    register(
+        ComponentSpec.of(
+            ComponentKind.LOSS,
+            "DistributionFocalLoss",
+            DistributionFocalLoss.Args.class,
+            DistributionFocalLoss.class,
+            (a, ctx) -> new DistributionFocalLoss(a),
+            "GFL's cross entropy of a distance distribution at the two bins around the target"));
   }
 
   private void registerTrainingParts() {
@@ -141,6 +201,14 @@ public final class HeadsModule extends DetkitModule {
             MaxIoUAssigner.class,
             (a, ctx) -> new MaxIoUAssigner(a),
             "positives by IoU threshold, plus each gt's best priors (low-quality matches)"));
+    register(
+        ComponentSpec.of(
+            ComponentKind.ASSIGNER,
+            "ATSSAssigner",
+            ATSSAssigner.Args.class,
+            ATSSAssigner.class,
+            (a, ctx) -> new ATSSAssigner(a),
+            "adaptive: per-level nearest candidates, IoU above mean + std, centre inside the gt"));
     register(
         ComponentSpec.of(
             ComponentKind.SAMPLER,
@@ -176,9 +244,13 @@ public final class HeadsModule extends DetkitModule {
   }
 
   private static HeadTraining training(AnchorHeadParts a, BuildContext ctx) {
-    ClassificationLoss cls = ctx.build(a.lossCls(), ClassificationLoss.class);
-    RegressionLoss reg = ctx.build(a.lossBbox(), RegressionLoss.class);
-    TrainCfg t = a.trainCfg();
+    return training(a.lossCls(), a.lossBbox(), a.trainCfg(), ctx);
+  }
+
+  private static HeadTraining training(
+      ComponentConfig lossCls, ComponentConfig lossBbox, TrainCfg t, BuildContext ctx) {
+    ClassificationLoss cls = ctx.build(lossCls, ClassificationLoss.class);
+    RegressionLoss reg = ctx.build(lossBbox, RegressionLoss.class);
     if (t == null) {
       return new HeadTraining(cls, reg, null, null, null);
     }

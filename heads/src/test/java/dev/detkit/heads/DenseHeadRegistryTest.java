@@ -31,7 +31,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * Every registered dense head, on every registered backend, built from a generic config with its
- * own defaults, run on a small 5-level pyramid (128x96 image): outputs per level, finite losses
+ * own defaults, run on a small 5-level pyramid (256x192 image): outputs per level, finite losses
  * with gradients (where the backend has autograd) and well-formed detections. A new head needs no
  * code here.
  */
@@ -41,7 +41,7 @@ class DenseHeadRegistryTest {
   /** The detector-level parts a head receives from its detector in mmdet. */
   static final String COMMON =
       "num_classes: 3, in_channels: 32, feat_channels: 32,"
-          + " train_cfg: {assigner: {type: MaxIoUAssigner, pos_iou_thr: 0.5, neg_iou_thr: 0.4, min_pos_iou: 0.0}},"
+          + " train_cfg: {assigner: {type: ATSSAssigner, topk: 9}},"
           + " test_cfg: {nms_pre: 200, score_thr: 0.0, nms: {type: nms, iou_threshold: 0.6},"
           + " max_per_img: 30}";
 
@@ -83,8 +83,9 @@ class DenseHeadRegistryTest {
     DenseHead head =
         build("{type: " + type + ", " + COMMON + (numIns ? ", num_ins: 5" : "") + "}", b);
     Module m = (Module) head;
-    int h = 128;
-    int w = 96;
+    // 256x192: the stride-128 level is 2x2 (detkit's GN refuses one value per group).
+    int h = 256;
+    int w = 192;
     List<ImageMeta> metas =
         List.of(
             new ImageMeta(

@@ -61,8 +61,37 @@ final class ExtractCommand implements Callable<Integer> {
       names = "--stage",
       defaultValue = "backbone",
       description =
-          "backbone (default): the backbone's feature maps; neck: the neck's (backbone then neck).")
+          "backbone (default): the backbone's feature maps; neck: backbone then neck; head: the"
+              + " head's raw outputs by mmdetection's names; detections: det.{i}.bboxes/scores/labels"
+              + " per image (needs --img-meta for a tensor input); loss: each loss as loss.<key>"
+              + " and loss.total (needs --gt and --img-meta).")
   String stage;
+
+  @Option(
+      names = "--from",
+      paramLabel = "neck",
+      description =
+          "Feed stored neck features (neck.0, neck.1, ... in --input) straight into the head;"
+              + " only the head's keys are loaded from --checkpoint (strictly).")
+  String from;
+
+  @Option(
+      names = "--img-meta",
+      paramLabel = "JSON",
+      description =
+          "Image metas for detections/loss: an object or a list of objects per image with"
+              + " mmdetection's keys img_shape, pad_shape, ori_shape, scale_factor (w, h),"
+              + " batch_input_shape (a JSON string or a .json file).")
+  String imgMeta;
+
+  @Option(
+      names = "--gt",
+      paramLabel = "JSON",
+      description =
+          "Ground truth for --stage loss: a list per image of {\"bboxes\": [[x1,y1,x2,y2],...],"
+              + " \"labels\": [...]} in input pixels, 0-based labels (a JSON string or a .json"
+              + " file).")
+  String gt;
 
   @Option(names = "--backend", defaultValue = "djl", description = "djl (default) or nd4j.")
   String backend;
@@ -71,17 +100,33 @@ final class ExtractCommand implements Callable<Integer> {
       names = "--out",
       required = true,
       paramLabel = "FILE.safetensors",
-      description = "Where to write the feature maps, named backbone.0.. or neck.0...")
+      description =
+          "The .safetensors to write: backbone.{l} or neck.{l} feature maps, or the head stages'"
+              + " tensors (cls_scores.{l}, bbox_preds.{l}, det.{i}.*, loss.*).")
   Path out;
+
+  static final List<String> STAGES = List.of("backbone", "neck", "head", "detections", "loss");
 
   @Override
   public Integer call() {
-    if (!stage.equals("backbone") && !stage.equals("neck")) {
-      throw new UserError("--stage: expected backbone or neck, got '" + stage + "'");
+    if (!STAGES.contains(stage)) {
+      throw new UserError("--stage: expected one of " + STAGES + ", got '" + stage + "'");
+    }
+    if (from != null && !from.equals("neck")) {
+      throw new UserError("--from: expected neck, got '" + from + "'");
+    }
+    if (from != null && (stage.equals("backbone") || stage.equals("neck"))) {
+      throw new UserError("--from neck feeds the head: use --stage head, detections or loss");
+    }
+    if (stage.equals("loss") && gt == null) {
+      throw new UserError("--stage loss needs --gt");
     }
     OutputPaths.checkReadable(input, "--input");
     OutputPaths.checkReadable(checkpoint, "--checkpoint");
     OutputPaths.checkFile(out, "--out");
+    if (HeadStages.isHeadStage(stage)) {
+      return new HeadStages(this).run();
+    }
     PrintWriter log = spec.commandLine().getOut();
     ResolvedConfig cfg = configOptions.loadConfig();
     Backend b = Backends.get(backend);
@@ -127,7 +172,7 @@ final class ExtractCommand implements Callable<Integer> {
     return 0;
   }
 
-  private Tensor inputTensor(ResolvedConfig cfg, SingleStageDetector net, Backend b) {
+  Tensor inputTensor(ResolvedConfig cfg, SingleStageDetector net, Backend b) {
     String name = input.getFileName().toString().toLowerCase(java.util.Locale.ROOT);
     if (name.endsWith(".safetensors")) {
       Map<String, TensorData> inputs = Checkpoints.load(input);
@@ -154,7 +199,7 @@ final class ExtractCommand implements Callable<Integer> {
   }
 
   /** The checkpoint's backbone and neck keys, prefixes kept. */
-  private static Map<String, TensorData> withoutHead(Map<String, TensorData> sd) {
+  static Map<String, TensorData> withoutHead(Map<String, TensorData> sd) {
     Map<String, TensorData> out = new LinkedHashMap<>();
     sd.forEach(
         (k, v) -> {

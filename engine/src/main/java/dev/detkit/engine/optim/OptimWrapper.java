@@ -55,7 +55,10 @@ public final class OptimWrapper implements AutoCloseable {
 
   /** Builds the wrapper and its optimizer over {@code model}'s trainable parameters. */
   public static OptimWrapper build(Args a, Module model, BuildContext ctx) {
-    ParamwiseCfg pw = a.paramwiseCfg() == null ? ParamwiseCfg.none() : a.paramwiseCfg();
+    ParamwiseCfg pw =
+        a.paramwiseCfg() == null || a.paramwiseCfg().isEmpty()
+            ? ParamwiseCfg.none()
+            : a.paramwiseCfg();
     OptimizerFactory f = ctx.build(a.optimizer(), OptimizerFactory.class);
     return new OptimWrapper(
         f.create(pw.groups(model)), a.clipGrad() == null ? null : a.clipGrad().get("max_norm"));

@@ -16,7 +16,8 @@ import java.util.Set;
  * normalisation layers' weights and biases, {@code bias_lr_mult}/{@code bias_decay_mult} for other
  * biases, {@code custom_keys} ({@code name substring -> {lr_mult, decay_mult}}, the longest
  * matching key wins), and {@code bypass_duplicate} for parameters shared between modules (the
- * RetinaSepBNHead's convs): without it a shared parameter is an error, as in mmengine.
+ * RetinaSepBNHead's convs): with a paramwise_cfg but without it a shared parameter is an error, as
+ * torch's optimizer raises it; without any paramwise_cfg it is listed once ({@link #none}).
  */
 public record ParamwiseCfg(
     @Default("null") Double normDecayMult,
@@ -25,9 +26,21 @@ public record ParamwiseCfg(
     @Default("false") boolean bypassDuplicate,
     @Default("null") Map<String, Map<String, Double>> customKeys) {
 
-  /** No multipliers. */
+  /**
+   * No {@code paramwise_cfg}: mmengine then hands the optimizer {@code model.parameters()}, which
+   * lists a shared parameter once, so duplicates are skipped, not refused.
+   */
   public static ParamwiseCfg none() {
-    return new ParamwiseCfg(null, null, null, false, null);
+    return new ParamwiseCfg(null, null, null, true, null);
+  }
+
+  /** An empty {@code paramwise_cfg} ({@code {}}), which mmengine treats as none. */
+  public boolean isEmpty() {
+    return normDecayMult == null
+        && biasDecayMult == null
+        && biasLrMult == null
+        && !bypassDuplicate
+        && customKeys == null;
   }
 
   /** The trainable parameters of {@code model}, each once, with their multipliers. */

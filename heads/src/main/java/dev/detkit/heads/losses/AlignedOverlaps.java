@@ -9,18 +9,18 @@ import dev.detkit.api.tensor.Tensor;
  * dense_heads/fcos) pass nothing at exactly 0, which a zero-width FCOS prediction (l = r = 0 after
  * the ReLU) hits.
  */
-final class AlignedOverlaps {
+public final class AlignedOverlaps {
   private AlignedOverlaps() {}
 
   private static Tensor col(Tensor boxes, int i) {
     return boxes.slice(1, i, i + 1).reshape(-1);
   }
 
-  static Tensor iou(Tensor a, Tensor b, double eps) {
+  public static Tensor iou(Tensor a, Tensor b, double eps) {
     return parts(a, b, eps)[0];
   }
 
-  static Tensor giou(Tensor a, Tensor b, double eps) {
+  public static Tensor giou(Tensor a, Tensor b, double eps) {
     Tensor[] p = parts(a, b, eps);
     Tensor iou = p[0];
     Tensor union = p[1];

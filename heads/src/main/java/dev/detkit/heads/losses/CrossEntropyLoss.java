@@ -8,7 +8,7 @@ import dev.detkit.api.tensor.Tensor;
  * the same shape (FCOS/ATSS centerness): element-wise {@code BCEWithLogits(x, t)} (written as
  * {@code softplus(x) - x t}), weighted, reduced, times {@code loss_weight}.
  */
-public final class CrossEntropyLoss implements RegressionLoss {
+public final class CrossEntropyLoss implements RegressionLoss, ClassificationLoss {
 
   /** mmdet's arguments. */
   public record Args(
@@ -40,6 +40,9 @@ public final class CrossEntropyLoss implements RegressionLoss {
   @Override
   public Tensor forward(Tensor pred, Tensor target, Tensor weight, Double avgFactor) {
     // max(x, 0) - x t + log(1 + exp(-|x|)) equals softplus(x) - x t; softplus is computed stably.
+    if (!target.dtype().isFloating() && target.rank() == pred.rank() - 1) {
+      target = FocalLoss.oneHot(target, pred.dim(1)).toType(pred.dtype());
+    }
     Tensor loss = pred.softplus().sub(pred.mul(target));
     return WeightedReduction.reduce(loss, weight, args.reduction(), avgFactor)
         .mul(args.lossWeight());

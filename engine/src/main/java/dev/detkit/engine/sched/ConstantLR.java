@@ -1,0 +1,62 @@
+package dev.detkit.engine.sched;
+
+import dev.detkit.api.registry.Default;
+
+/**
+ * mmengine's {@code ConstantLR}: the lr is multiplied by {@code factor} on steps {@code [begin,
+ * end)} and restored at {@code end} (FCOS's warm-up: factor 1/3 for 500 iterations).
+ */
+public final class ConstantLR implements ParamScheduler {
+
+  /** mmengine's arguments. */
+  public record Args(
+      @Default("0.3333333333333333") double factor,
+      @Default("0") long begin,
+      @Default("1000000000") long end,
+      @Default("true") boolean byEpoch,
+      @Default("false") boolean convertToIterBased,
+      @Default("false") boolean verbose) {
+    public Args {
+      if (factor <= 0 || factor > 1) {
+        throw new IllegalArgumentException("factor must be in (0, 1]");
+      }
+      ParamScheduler.checkRange(begin, end, byEpoch, convertToIterBased);
+    }
+  }
+
+  private final Args a;
+
+  public ConstantLR(Args a) {
+    this.a = a;
+  }
+
+  @Override
+  public ParamScheduler iterBased(int e) {
+    if (!a.convertToIterBased()) {
+      return this;
+    }
+    return new ConstantLR(
+        new Args(
+            a.factor(),
+            ParamScheduler.toIters(a.begin(), e),
+            ParamScheduler.toIters(a.end(), e),
+            false,
+            false,
+            a.verbose()));
+  }
+
+  @Override
+  public Range range() {
+    return new Range(a.begin(), a.end(), a.byEpoch());
+  }
+
+  @Override
+  public double factorAt(long t) {
+    return a.factor();
+  }
+
+  @Override
+  public double factor(long step) {
+    return step < a.begin() || step >= a.end() ? 1.0 : a.factor();
+  }
+}

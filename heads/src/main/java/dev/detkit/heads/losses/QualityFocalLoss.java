@@ -1,0 +1,58 @@
+package dev.detkit.heads.losses;
+
+import dev.detkit.api.registry.Default;
+import dev.detkit.api.tensor.Backend;
+import dev.detkit.api.tensor.Tensor;
+
+/**
+ * mmdet's {@code QualityFocalLoss} (GFL, use_sigmoid): every (prior, class) entry is {@code
+ * BCEWithLogits(x, 0) * sigmoid(x)^beta}, except a positive's gt class, which is {@code
+ * BCEWithLogits(x, score) * |score - sigmoid(x)|^beta} with its quality score (IoU); summed over
+ * classes, weighted per prior, reduced, times {@code loss_weight}.
+ */
+public final class QualityFocalLoss {
+
+  /** mmdet's arguments. */
+  public record Args(
+      @Default("true") boolean useSigmoid,
+      @Default("2.0") double beta,
+      @Default("mean") String reduction,
+      @Default("1.0") double lossWeight,
+      @Default("false") boolean activated) {
+    public Args {
+      if (!useSigmoid) {
+        throw new IllegalArgumentException("only use_sigmoid=true QualityFocalLoss is supported");
+      }
+      if (activated) {
+        throw new IllegalArgumentException("activated=true is not supported");
+      }
+      WeightedReduction.checkReduction(reduction);
+    }
+  }
+
+  private final Args args;
+
+  public QualityFocalLoss(Args args) {
+    this.args = args;
+  }
+
+  /**
+   * @param logits {@code [N, C]}
+   * @param labels {@code [N]} INT64, C = background
+   * @param score {@code [N]} quality target of each prior (0 for non-positives)
+   * @param weight {@code [N]} or null
+   */
+  public Tensor forward(
+      Tensor logits, Tensor labels, Tensor score, Tensor weight, Double avgFactor) {
+    Backend b = logits.backend();
+    Tensor p = logits.sigmoid();
+    Tensor bce0 = logits.softplus();
+    Tensor neg = bce0.mul(p.pow(args.beta()));
+    Tensor s = score.reshape(-1, 1);
+    Tensor pos = bce0.sub(logits.mul(s)).mul(s.sub(p).abs().pow(args.beta()));
+    Tensor mask = FocalLoss.oneHot(labels, logits.dim(1));
+    Tensor loss = mask.where(pos, neg).sum(1);
+    return WeightedReduction.reduce(loss, weight, args.reduction(), avgFactor)
+        .mul(args.lossWeight());
+  }
+}
