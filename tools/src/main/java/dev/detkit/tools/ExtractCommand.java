@@ -58,7 +58,10 @@ final class ExtractCommand implements Callable<Integer> {
   @Option(names = "--stage", defaultValue = "backbone", description = "backbone (default).")
   String stage;
 
-  @Option(names = "--backend", defaultValue = "djl", description = "djl (default) or nd4j.")
+  @Option(
+      names = "--backend",
+      defaultValue = "djl",
+      description = "djl (default), nd4j or libtorch.")
   String backend;
 
   @Option(names = "--out", required = true, paramLabel = "FILE.safetensors")

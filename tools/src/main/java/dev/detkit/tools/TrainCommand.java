@@ -36,7 +36,7 @@ final class TrainCommand implements Callable<Integer> {
   @Option(
       names = "--backend",
       defaultValue = "djl",
-      description = "A backend with autograd (djl, the default).")
+      description = "A backend with autograd: djl (the default) or libtorch.")
   String backend;
 
   @Override
