@@ -1,6 +1,8 @@
 package dev.detkit.backend.libtorch;
 
 import dev.detkit.api.backend.NativeLibraryClaims;
+import dev.detkit.api.distributed.DistributedEnv;
+import dev.detkit.api.distributed.ProcessGroup;
 import dev.detkit.api.tensor.Backend;
 import dev.detkit.api.tensor.Capability;
 import dev.detkit.api.tensor.Kernels;
@@ -66,6 +68,12 @@ public final class LibtorchBackend implements Backend {
   @Override
   public int threads() {
     return torch.get_num_threads();
+  }
+
+  /** Gloo over TCP, rendezvous through a TCPStore on rank 0. */
+  @Override
+  public ProcessGroup processGroup(DistributedEnv env) {
+    return new GlooProcessGroup(env);
   }
 
   @Override
