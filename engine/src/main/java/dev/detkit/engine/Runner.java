@@ -8,6 +8,7 @@ import dev.detkit.api.config.CfgPrinter;
 import dev.detkit.api.config.ConfigException;
 import dev.detkit.api.config.ResolvedConfig;
 import dev.detkit.api.model.Detector;
+import dev.detkit.api.nn.BatchNorm2d;
 import dev.detkit.api.nn.LoadReport;
 import dev.detkit.api.nn.Parameter;
 import dev.detkit.api.registry.BuildContext;
@@ -180,6 +181,17 @@ public final class Runner implements AutoCloseable {
     }
     if (dp != null) {
       dp.syncState(model);
+      long syncBn =
+          model.namedModules().values().stream()
+              .filter(m -> m instanceof BatchNorm2d bn && bn.type().equals("SyncBN"))
+              .count();
+      if (syncBn > 0 && isMain()) {
+        // Not yet synchronised: the statistics need collectives inside autograd's backward.
+        err.printf(
+            "warning: %d SyncBN layers normalise with each rank's own batch statistics here"
+                + " (as BN); cross-rank SyncBN is not implemented%n",
+            syncBn);
+      }
     }
   }
 
@@ -481,6 +493,8 @@ public final class Runner implements AutoCloseable {
     }
     if (dp != null) {
       losses = new LinkedHashMap<>(dp.meanOverRanks(losses, backend));
+      // Seconds this rank spent in the gradient all-reduce (logged beside mmengine's time keys).
+      losses.put("allreduce_time", dp.lastAllReduceSeconds());
     }
     if (!Double.isNaN(optim.lastGradNorm())) {
       losses.put("grad_norm", optim.lastGradNorm());
