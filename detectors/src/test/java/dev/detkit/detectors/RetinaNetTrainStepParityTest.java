@@ -42,7 +42,11 @@ class RetinaNetTrainStepParityTest {
 
   @Test
   void oneTrainStepMatchesMmdetection() {
-    Backend b = Backends.get("djl");
+    trainStepMatchesMmdetection(Backends.get("djl"));
+  }
+
+  /** One SGD-free train step on {@code b}: features, targets, losses, gradients and BN buffers. */
+  static void trainStepMatchesMmdetection(Backend b) {
     Map<String, TensorData> io = Fixtures.tensors(FIXTURE, "io.safetensors");
     Map<String, TensorData> tr = Fixtures.tensors(FIXTURE, "train.safetensors");
     try (SingleStageDetector net = RetinaNetParityTest.build(b);

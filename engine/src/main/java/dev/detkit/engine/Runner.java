@@ -9,8 +9,10 @@ import dev.detkit.api.config.CfgPrinter;
 import dev.detkit.api.config.ConfigException;
 import dev.detkit.api.config.ResolvedConfig;
 import dev.detkit.api.model.TrainableDetector;
+import dev.detkit.api.nn.BatchNorm2d;
 import dev.detkit.api.nn.LoadReport;
 import dev.detkit.api.nn.Module;
+import dev.detkit.api.nn.Parameter;
 import dev.detkit.api.registry.BuildContext;
 import dev.detkit.api.registry.ComponentKind;
 import dev.detkit.api.registry.Registry;
@@ -22,8 +24,13 @@ import dev.detkit.api.tensor.Tensor;
 import dev.detkit.api.tensor.TensorScope;
 import dev.detkit.data.CocoDataset;
 import dev.detkit.data.Pipeline;
+import dev.detkit.engine.dist.DataParallel;
+import dev.detkit.engine.hooks.CheckpointHook;
+import dev.detkit.engine.hooks.DetVisualizationHook;
 import dev.detkit.engine.hooks.Hook;
+import dev.detkit.engine.hooks.LoggerHook;
 import dev.detkit.engine.optim.OptimWrapper;
+import dev.detkit.engine.optim.ParamGroup;
 import dev.detkit.engine.sched.LrSchedule;
 import dev.detkit.engine.sched.ParamScheduler;
 import java.io.IOException;
@@ -32,10 +39,13 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Comparator;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * mmengine's {@code Runner} for training: builds the model, optimizer wrapper, schedule,
@@ -62,6 +72,7 @@ public final class Runner implements AutoCloseable {
   private final ScalarLog scalars;
   private final long seed;
   private final List<String> classes;
+  private final DataParallel dp;
 
   private int epoch;
   private long iter;
@@ -82,7 +93,25 @@ public final class Runner implements AutoCloseable {
       boolean resume,
       PrintWriter out,
       PrintWriter err) {
+    this(cfg, backend, workDir, resume, out, err, null);
+  }
+
+  /**
+   * One rank of a data-parallel job when {@code dp} is given (null: a single process): the rank
+   * reads its shard of each epoch, gradients are averaged over the ranks after each backward, the
+   * learning rate scales with the total batch, and rank 0 alone writes logs, checkpoints and
+   * validation results.
+   */
+  public Runner(
+      ResolvedConfig cfg,
+      Backend backend,
+      Path workDir,
+      boolean resume,
+      PrintWriter out,
+      PrintWriter err,
+      DataParallel dp) {
     backend.require(Capability.AUTOGRAD);
+    this.dp = dp;
     this.cfg = cfg;
     this.backend = backend;
     this.workDir = workDir;
@@ -100,7 +129,7 @@ public final class Runner implements AutoCloseable {
             "train_dataloader",
             "train_dataloader");
     // Config-only parts first, so a misspelt hook or scheduler fails before any data is read.
-    this.hooks = hooks(ctx);
+    this.hooks = isMain() ? hooks(ctx) : computeHooks(hooks(ctx));
     List<ParamScheduler> schedulers = schedulers(ctx);
     OptimWrapper.Args ow =
         registry.bindArgs(
@@ -123,7 +152,9 @@ public final class Runner implements AutoCloseable {
             pipeline,
             dl,
             seed,
-            refetch != null && refetch.unwrapped() instanceof Long n ? n.intValue() : 1000);
+            refetch != null && refetch.unwrapped() instanceof Long n ? n.intValue() : 1000,
+            dp == null ? 0 : dp.group().rank(),
+            worldSize());
     this.validator = Validator.of(cfg, ctx);
     this.detector =
         registry.build(
@@ -149,6 +180,60 @@ public final class Runner implements AutoCloseable {
     if (resume || (resumeNode != null && Boolean.TRUE.equals(resumeNode.unwrapped()))) {
       resumeFromLast();
     }
+    if (dp != null) {
+      dp.syncState(model);
+      long syncBn =
+          model.namedModules().values().stream()
+              .filter(m -> m instanceof BatchNorm2d bn && bn.type().equals("SyncBN"))
+              .count();
+      if (syncBn > 0 && isMain()) {
+        // Not yet synchronised: the statistics need collectives inside autograd's backward.
+        err.printf(
+            "warning: %d SyncBN layers normalise with each rank's own batch statistics here"
+                + " (as BN); cross-rank SyncBN is not implemented%n",
+            syncBn);
+      }
+    }
+  }
+
+  /** The optimizer's parameters, each once (tied weights are one parameter under two names). */
+  private List<Parameter> trainableParameters() {
+    Set<Parameter> seen = Collections.newSetFromMap(new IdentityHashMap<>());
+    List<Parameter> out = new ArrayList<>();
+    for (ParamGroup g : optim.optimizer().groups()) {
+      if (seen.add(g.param())) {
+        out.add(g.param());
+      }
+    }
+    return out;
+  }
+
+  /** True on the process that writes (rank 0, or the only process). */
+  public boolean isMain() {
+    return dp == null || dp.isMain();
+  }
+
+  /** Number of data-parallel ranks (1 for a single process). */
+  public int worldSize() {
+    return dp == null ? 1 : dp.group().worldSize();
+  }
+
+  /** The data-parallel wrapper, or null for a single process. */
+  public DataParallel dataParallel() {
+    return dp;
+  }
+
+  /** The hooks that change training rather than write its record: what ranks above 0 run. */
+  private static List<Hook> computeHooks(List<Hook> all) {
+    List<Hook> out = new ArrayList<>();
+    for (Hook h : all) {
+      if (!(h instanceof CheckpointHook
+          || h instanceof LoggerHook
+          || h instanceof DetVisualizationHook)) {
+        out.add(h);
+      }
+    }
+    return out;
   }
 
   private static long seedOf(ResolvedConfig cfg) {
@@ -163,9 +248,12 @@ public final class Runner implements AutoCloseable {
         && Boolean.TRUE.equals(enable.unwrapped())
         && base != null
         && base.unwrapped() instanceof Long b) {
-      double scaled = lr * dl.batchSize() / b;
+      // mmengine scales by the real total batch: per-rank batch times the world size.
+      int total = dl.batchSize() * worldSize();
+      double scaled = lr * total / b;
       out.printf(
-          "auto_scale_lr: lr %.6g -> %.6g (batch %d / base %d)%n", lr, scaled, dl.batchSize(), b);
+          "auto_scale_lr: lr %.6g -> %.6g (batch %d x %d ranks / base %d)%n",
+          lr, scaled, dl.batchSize(), worldSize(), b);
       return scaled;
     }
     return lr;
@@ -363,7 +451,9 @@ public final class Runner implements AutoCloseable {
 
   /** Runs training to the end; returns the last validation metrics (empty without validation). */
   public Map<String, Double> train() {
-    writeResolvedConfig();
+    if (isMain()) {
+      writeResolvedConfig();
+    }
     hooks.forEach(h -> h.beforeTrain(this));
     Map<String, Double> last = Map.of();
     while (iter < maxIters()) {
@@ -379,13 +469,15 @@ public final class Runner implements AutoCloseable {
       if (innerIter == perEpoch) {
         epoch++;
         hooks.forEach(h -> h.afterTrainEpoch(this));
-        if (validator != null && shouldValidate()) {
+        if (validator != null && isMain() && shouldValidate()) {
           last = validate();
         }
       }
     }
     hooks.forEach(h -> h.afterTrain(this));
-    TrainCurves.write(scalars.file(), workDir.resolve("curves.png"));
+    if (isMain()) {
+      TrainCurves.write(scalars.file(), workDir.resolve("curves.png"));
+    }
     return last;
   }
 
@@ -409,8 +501,19 @@ public final class Runner implements AutoCloseable {
         total = total == null ? t : total.add(t);
       }
       losses.put("loss", total.item());
-      terms.forEach((k, v) -> losses.put(k, v.item()));
-      optim.update(total, lr);
+      for (Map.Entry<String, Tensor> e : terms.entrySet()) {
+        losses.put(e.getKey(), e.getValue().item());
+      }
+      if (dp == null) {
+        optim.update(total, lr);
+      } else {
+        optim.update(total, lr, () -> dp.averageGradients(trainableParameters()));
+      }
+    }
+    if (dp != null) {
+      losses = new LinkedHashMap<>(dp.meanOverRanks(losses, backend));
+      // Seconds this rank spent in the gradient all-reduce (logged beside mmengine's time keys).
+      losses.put("allreduce_time", dp.lastAllReduceSeconds());
     }
     if (!Double.isNaN(optim.lastGradNorm())) {
       losses.put("grad_norm", optim.lastGradNorm());

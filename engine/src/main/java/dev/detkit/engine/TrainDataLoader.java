@@ -26,12 +26,32 @@ public final class TrainDataLoader implements AutoCloseable {
   private final Pipeline pipeline;
   private final DataloaderCfg cfg;
   private final long seed;
+  private final int rank;
+  private final int worldSize;
   private final int maxRefetch;
   private final ExecutorService workers;
   private final int batchesPerEpoch;
 
   public TrainDataLoader(
       CocoDataset dataset, Pipeline pipeline, DataloaderCfg cfg, long seed, int maxRefetch) {
+    this(dataset, pipeline, cfg, seed, maxRefetch, 0, 1);
+  }
+
+  /**
+   * The loader of one rank of a data-parallel job: mmengine's DefaultSampler with {@code
+   * world_size}, which rounds the epoch's order up to a multiple of the world size by repeating its
+   * start and gives rank {@code r} the positions {@code r, r + world, r + 2 world, ...}.
+   */
+  public TrainDataLoader(
+      CocoDataset dataset,
+      Pipeline pipeline,
+      DataloaderCfg cfg,
+      long seed,
+      int maxRefetch,
+      int rank,
+      int worldSize) {
+    this.rank = rank;
+    this.worldSize = worldSize;
     if (dataset.items().isEmpty()) {
       throw new dev.detkit.api.config.ConfigException(
           "the training dataset "
@@ -69,6 +89,9 @@ public final class TrainDataLoader implements AutoCloseable {
     if (cfg.shuffle()) {
       Collections.shuffle(order, new Random(seed * 1_000_003L + epoch));
     }
+    if (worldSize > 1) {
+      order = shard(order);
+    }
     List<int[]> out = new ArrayList<>();
     int bs = cfg.batchSize();
     if (!cfg.groupByAspectRatio()) {
@@ -93,6 +116,15 @@ public final class TrainDataLoader implements AutoCloseable {
       addBatch(out, left.subList(s, Math.min(s + bs, left.size())), bs);
     }
     return out;
+  }
+
+  private List<Integer> shard(List<Integer> order) {
+    int total = (order.size() + worldSize - 1) / worldSize * worldSize;
+    List<Integer> mine = new ArrayList<>();
+    for (int i = rank; i < total; i += worldSize) {
+      mine.add(order.get(i % order.size()));
+    }
+    return mine;
   }
 
   private void addBatch(List<int[]> out, List<Integer> idx, int bs) {

@@ -93,7 +93,10 @@ final class ExtractCommand implements Callable<Integer> {
               + " file).")
   String gt;
 
-  @Option(names = "--backend", defaultValue = "djl", description = "djl (default) or nd4j.")
+  @Option(
+      names = "--backend",
+      defaultValue = "djl",
+      description = "djl (default), nd4j or libtorch.")
   String backend;
 
   @Option(

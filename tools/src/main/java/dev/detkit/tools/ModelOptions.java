@@ -17,7 +17,10 @@ final class ModelOptions extends ConfigOptions {
       description = "Detector checkpoint (.pth or .safetensors); default: the config's load_from.")
   Path checkpoint;
 
-  @Option(names = "--backend", defaultValue = "djl", description = "djl (default) or nd4j.")
+  @Option(
+      names = "--backend",
+      defaultValue = "djl",
+      description = "djl (default), nd4j or libtorch.")
   String backend;
 
   @Option(

@@ -2,9 +2,15 @@ package dev.detkit.tools;
 
 import dev.detkit.api.backend.Backends;
 import dev.detkit.api.config.ResolvedConfig;
+import dev.detkit.api.distributed.CollectiveException;
+import dev.detkit.api.distributed.DistributedEnv;
+import dev.detkit.api.distributed.ProcessGroup;
+import dev.detkit.api.tensor.Backend;
 import dev.detkit.engine.Runner;
+import dev.detkit.engine.dist.DataParallel;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -36,24 +42,95 @@ final class TrainCommand implements Callable<Integer> {
   @Option(
       names = "--backend",
       defaultValue = "djl",
-      description = "A backend with autograd (djl, the default).")
+      description = "A backend with autograd: djl (the default) or libtorch.")
   String backend;
 
+  @Option(
+      names = "--launcher",
+      defaultValue = "none",
+      description =
+          "none (one process, the default) or local: start --nproc ranks on this machine.")
+  String launcher;
+
+  @Option(names = "--nproc", defaultValue = "1", description = "Ranks on this machine (local).")
+  int nproc;
+
+  @Option(names = "--nnodes", defaultValue = "1", description = "Machines in the job.")
+  int nnodes;
+
+  @Option(names = "--node-rank", defaultValue = "0", description = "This machine's index.")
+  int nodeRank;
+
+  @Option(
+      names = "--master-addr",
+      defaultValue = "127.0.0.1",
+      description = "Host of rank 0 (its TCPStore).")
+  String masterAddr;
+
+  @Option(names = "--master-port", defaultValue = "29500", description = "Port of rank 0's store.")
+  int masterPort;
+
+  @Option(
+      names = "--dist-timeout",
+      paramLabel = "SECONDS",
+      defaultValue = "1800",
+      description = "Store and collective timeout: a rank that stops fails the job after it.")
+  double distTimeout;
+
   @Override
-  public Integer call() {
+  public Integer call() throws InterruptedException {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
+    Map<String, String> env = System.getenv();
+    if (!DistributedEnv.inEnvironment(env)) {
+      if (launcher.equals("local")) {
+        LocalLauncher.Job job =
+            new LocalLauncher.Job(nproc, nnodes, nodeRank, masterAddr, masterPort, distTimeout);
+        List<String> args = spec.root().commandLine().getParseResult().originalArgs();
+        return LocalLauncher.run(job, LocalLauncher.currentCommand(args), err);
+      }
+      if (!launcher.equals("none")) {
+        throw new UserError("--launcher must be none or local, got '" + launcher + "'");
+      }
+      if (nproc != 1 || nnodes != 1) {
+        throw new UserError("--nproc and --nnodes need --launcher local");
+      }
+      return train(out, err, null);
+    }
+    // A rank of a job (started by --launcher local, torchrun-style, or by hand).
+    Backend b = Backends.get(backend);
+    DataParallel dp;
+    try {
+      dp = new DataParallel(b.processGroup(DistributedEnv.fromEnvironment(env)));
+    } catch (UnsupportedOperationException e) {
+      throw new UserError(e.getMessage());
+    } catch (CollectiveException e) {
+      err.println("error: " + e.getMessage());
+      return 1;
+    }
+    try (ProcessGroup group = dp.group()) {
+      return train(out, err, dp);
+    } catch (CollectiveException e) {
+      err.println("error: " + e.getMessage());
+      return 1;
+    }
+  }
+
+  private int train(PrintWriter out, PrintWriter err, DataParallel dp) {
     ResolvedConfig cfg = config.loadConfig();
     Path dir = workDir != null ? workDir : defaultWorkDir(cfg);
     long t0 = System.nanoTime();
-    try (Runner runner = new Runner(cfg, Backends.get(backend), dir, resume, out, err)) {
+    try (Runner runner = new Runner(cfg, Backends.get(backend), dir, resume, out, err, dp)) {
       Map<String, Double> metrics = runner.train();
-      out.printf(
-          Locale.ROOT,
-          "training finished in %.1f s; work dir %s%s%n",
-          (System.nanoTime() - t0) / 1e9,
-          dir,
-          metrics.isEmpty() ? "" : "; last bbox_mAP " + metrics.get("bbox_mAP"));
+      if (runner.isMain()) {
+        out.printf(
+            Locale.ROOT,
+            "training finished in %.1f s%s; work dir %s%s%n",
+            (System.nanoTime() - t0) / 1e9,
+            dp == null ? "" : " (" + runner.worldSize() + " ranks)",
+            dir,
+            metrics.isEmpty() ? "" : "; last bbox_mAP " + metrics.get("bbox_mAP"));
+      }
     } catch (UnsupportedOperationException e) {
       throw new UserError(e.getMessage());
     }

@@ -46,6 +46,18 @@ public interface Backend {
     }
   }
 
+  /**
+   * Joins the data-parallel job described by {@code env} (blocks until every rank has arrived or
+   * the timeout passes).
+   *
+   * @throws UnsupportedOperationException where the backend has no collectives
+   */
+  default dev.detkit.api.distributed.ProcessGroup processGroup(
+      dev.detkit.api.distributed.DistributedEnv env) {
+    throw new UnsupportedOperationException(
+        "backend '" + name() + "' has no collectives; data-parallel training needs libtorch");
+  }
+
   // ---- creation ----
 
   default Tensor fromFloats(float[] data, int... shape) {

@@ -75,7 +75,16 @@ public final class OptimWrapper implements AutoCloseable {
 
   /** Backward, clip, step at {@code lr}, zero the gradients. */
   public void update(Tensor loss, double lr) {
+    update(loss, lr, () -> {});
+  }
+
+  /**
+   * Backward, then {@code afterBackward} (data-parallel training averages the gradients over the
+   * ranks there, as DDP does before the optimizer sees them), clip, step, zero the gradients.
+   */
+  public void update(Tensor loss, double lr, Runnable afterBackward) {
     loss.backward();
+    afterBackward.run();
     if (maxNorm != null) {
       clip();
     }

@@ -4,6 +4,7 @@ import ai.djl.Device;
 import ai.djl.engine.Engine;
 import ai.djl.pytorch.engine.PtNDManager;
 import ai.djl.pytorch.jni.JniUtils;
+import dev.detkit.api.backend.NativeLibraryClaims;
 import dev.detkit.api.tensor.Backend;
 import dev.detkit.api.tensor.Capability;
 import dev.detkit.api.tensor.Kernels;
@@ -16,6 +17,8 @@ public final class DjlBackend implements Backend {
   private final String version;
 
   DjlBackend() {
+    NativeLibraryClaims.claim(
+        NativeLibraryClaims.LIBTORCH, "libtorch 2.7.1 (DJL 0.36 PyTorch engine, backend 'djl')");
     // The native library comes from the pytorch-native-cpu jar; never try the network.
     if (System.getProperty("ai.djl.offline") == null) {
       System.setProperty("ai.djl.offline", "true");

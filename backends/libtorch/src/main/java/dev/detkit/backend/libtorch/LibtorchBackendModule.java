@@ -1,0 +1,27 @@
+package dev.detkit.backend.libtorch;
+
+import dev.detkit.api.backend.BackendFactory;
+import dev.detkit.api.registry.DetkitModule;
+import dev.detkit.api.tensor.Backend;
+
+/** Registers the {@code libtorch} backend. Its natives load only when it is chosen. */
+public final class LibtorchBackendModule extends DetkitModule {
+
+  @Override
+  protected void configureComponents() {
+    bindBackend(LibtorchBackend.NAME, Factory.class);
+  }
+
+  /** Creates {@link LibtorchBackend}. */
+  static final class Factory implements BackendFactory {
+    @Override
+    public String description() {
+      return "libtorch 2.10 CPU through JavaCPP's PyTorch presets (Gloo collectives)";
+    }
+
+    @Override
+    public Backend create() {
+      return new LibtorchBackend();
+    }
+  }
+}
