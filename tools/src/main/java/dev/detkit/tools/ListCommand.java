@@ -158,9 +158,9 @@ final class ListCommand implements Callable<Integer> {
     }
     if (found.isEmpty()) {
       throw new UserError(
-          "'"
+          "unknown component kind or name '"
               + name
-              + "' is neither a component kind nor a registered component"
+              + "'"
               + DidYouMean.hint(name, known)
               + " (kinds: "
               + Arrays.stream(ComponentKind.values())

@@ -64,6 +64,7 @@ class BackendSelectionTest {
             new PrintWriter(new StringWriter()),
             new PrintWriter(err, true));
     assertEquals(DetkitCli.USAGE_ERROR, rc);
-    assertTrue(err.toString().startsWith("error: unknown component kind 'gizmo'"), err.toString());
+    assertTrue(
+        err.toString().startsWith("error: unknown component kind or name 'gizmo'"), err.toString());
   }
 }
