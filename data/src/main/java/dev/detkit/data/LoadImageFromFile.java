@@ -55,15 +55,24 @@ public final class LoadImageFromFile implements Transform {
     OpenCv.load();
     byte[] bytes;
     try {
-      long size = Files.size(file);
-      if (size == 0) {
+      if (Files.isRegularFile(file)) {
+        long size = Files.size(file);
+        if (size > MAX_FILE_BYTES) {
+          throw new ImageLoadException(
+              file + ": " + size + " bytes; image files above " + MAX_FILE_BYTES + " are refused");
+        }
+      }
+      // Bounded also for what is not a regular file (a pipe, a device), whose size is unknown.
+      try (java.io.InputStream in = Files.newInputStream(file)) {
+        bytes = in.readNBytes((int) MAX_FILE_BYTES + 1);
+      }
+      if (bytes.length > MAX_FILE_BYTES) {
+        throw new ImageLoadException(
+            file + ": more than " + MAX_FILE_BYTES + " bytes; image files that large are refused");
+      }
+      if (bytes.length == 0) {
         throw new ImageLoadException(file + ": empty file (0 bytes), not an image");
       }
-      if (size > MAX_FILE_BYTES) {
-        throw new ImageLoadException(
-            file + ": " + size + " bytes; image files above " + MAX_FILE_BYTES + " are refused");
-      }
-      bytes = Files.readAllBytes(file);
     } catch (NoSuchFileException e) {
       throw new ImageLoadException(file + ": image file not found", e);
     } catch (IOException e) {
