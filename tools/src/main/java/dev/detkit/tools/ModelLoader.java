@@ -56,6 +56,16 @@ final class ModelLoader {
                 + report.unexpected().size()
                 + " unexpected keys)");
       }
+      // A head whose class count differs from the checkpoint's would predict with random weights.
+      for (String m : report.shapeMismatched()) {
+        if (m.startsWith("bbox_head.")) {
+          throw new UserError(
+              checkpoint
+                  + ": "
+                  + m
+                  + " (does model.bbox_head.num_classes match the checkpoint's classes?)");
+        }
+      }
       if (!report.isClean()) {
         log.println("warning: " + checkpoint + ": " + report.toString().replace("\n", "; "));
       }
