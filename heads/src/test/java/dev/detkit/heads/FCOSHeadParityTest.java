@@ -16,6 +16,8 @@ import dev.detkit.api.testing.Fixtures;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * FCOSHead (GN, conv_bias, centre sampling, norm_on_bbox, centerness_on_reg, GIoU) against
@@ -24,9 +26,10 @@ import org.junit.jupiter.api.Test;
 class FCOSHeadParityTest {
   static final List<String> OUTS = List.of("cls_scores", "bbox_preds", "centernesses");
 
-  @Test
-  void forwardMatchesInTrainAndEvalMode() {
-    Backend b = Backends.get("djl");
+  @ParameterizedTest
+  @ValueSource(strings = {"djl", "nd4j"})
+  void forwardMatchesInTrainAndEvalMode(String backend) {
+    Backend b = Backends.get(backend);
     DenseHeadFixture f = new DenseHeadFixture("fcos");
     DenseHead head = f.head(b);
     try (TensorScope scope = TensorScope.open()) {
@@ -41,7 +44,7 @@ class FCOSHeadParityTest {
           String evalKey = f.t.containsKey("out_eval." + n + "." + l) ? "out_eval." : "out.";
           Fixtures.assertClose(
               ev.get(n).get(l), f.t.get(evalKey + n + "." + l), 1e-4, "eval " + n + l);
-          System.out.printf("fcos forward %s.%d max rel %.2e%n", n, l, e.maxRel());
+          System.out.printf("%s fcos forward %s.%d max rel %.2e%n", backend, n, l, e.maxRel());
         }
       }
     } finally {
@@ -143,5 +146,18 @@ class FCOSHeadParityTest {
         () ->
             DenseHeadRegistryTest.build(
                 "{type: FCOSHead, num_classes: 3, in_channels: 32, feat_channels: 32, dcn_on_last_conv: true}"));
+  }
+
+  /** ND4J: detections from mmdet's stored outputs (post-processing on that backend). */
+  @Test
+  void nd4jDetectionsFromStoredOutputs() {
+    Backend b = Backends.get("nd4j");
+    DenseHeadFixture f = new DenseHeadFixture("fcos");
+    DenseHead head = f.head(b);
+    try (TensorScope scope = TensorScope.open()) {
+      f.assertDetections(head.predictByFeat(f.outputs(b, true, OUTS), f.metas()), 1e-2, 1e-4);
+    } finally {
+      ((Module) head).close();
+    }
   }
 }

@@ -91,6 +91,16 @@ public final class ModelLoader {
               + report.unexpected().size()
               + " unexpected keys)");
     }
+    // A head whose class count differs from the checkpoint's would predict with random weights.
+    for (String m : report.shapeMismatched()) {
+      if (m.startsWith("bbox_head.")) {
+        throw new UserError(
+            checkpoint
+                + ": "
+                + m
+                + " (does model.bbox_head.num_classes match the checkpoint's classes?)");
+      }
+    }
     if (!report.isClean()) {
       log.println("warning: " + checkpoint + ": " + report.summary());
     }
@@ -100,7 +110,6 @@ public final class ModelLoader {
     return det;
   }
 
-  /** {@code test_dataloader.dataset.metainfo.classes}, else COCO's 80 classes. */
   /** The config's {@code test_dataloader.dataset}. */
   public static CocoDataset testDataset(ResolvedConfig cfg, BuildContext ctx) {
     return ctx.registry()
@@ -112,6 +121,7 @@ public final class ModelLoader {
             ctx);
   }
 
+  /** {@code test_dataloader.dataset.metainfo.classes}, else COCO's 80 classes. */
   public static List<String> classes(ResolvedConfig cfg) {
     CfgNode n = cfg.at("test_dataloader.dataset.metainfo.classes");
     if (n instanceof CfgList l) {

@@ -188,5 +188,10 @@ class ExtractHeadStagesTest {
     assertEquals(2, r.code());
     assertTrue(r.err().contains("--gt[0].bboxes[0]") && r.err().contains("x2 >= x1"), r.err());
     assertEquals(1, r.err().strip().lines().count(), r.err());
+    r = extract("head", neck(5), "--cfg-options", "model.bbox_head.num_classes=10");
+    assertEquals(2, r.code());
+    assertTrue(
+        r.err().contains("weights.safetensors") && r.err().contains("conv_cls.weight"), r.err());
+    assertEquals(1, r.err().strip().lines().count(), r.err());
   }
 }

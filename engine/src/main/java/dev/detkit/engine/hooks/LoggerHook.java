@@ -97,10 +97,12 @@ public final class LoggerHook implements Hook {
                 runner.itersPerEpoch(),
                 (Double) rec.get("lr"),
                 eta(runner.etaSeconds())));
-    for (String k :
-        new String[] {
-          "time", "data_time", "memory", "grad_norm", "loss", "loss_cls", "loss_bbox"
-        }) {
+    // Then every loss term the head reports (loss_cls, loss_bbox, loss_centerness, loss_dfl...).
+    java.util.List<String> keys =
+        new java.util.ArrayList<>(
+            java.util.List.of("time", "data_time", "memory", "grad_norm", "loss"));
+    rec.keySet().stream().filter(k -> k.startsWith("loss_")).forEach(keys::add);
+    for (String k : keys) {
       Object v = rec.get(k);
       if (v instanceof Double d) {
         sb.append(String.format(Locale.ROOT, "  %s: %.4f", k, d));
