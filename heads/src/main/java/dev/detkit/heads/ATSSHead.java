@@ -102,11 +102,7 @@ public final class ATSSHead extends Module implements DenseHead {
   }
 
   private HeadTraining requireTraining() {
-    if (training == null || training.assigner() == null) {
-      throw new IllegalStateException(
-          "the head has no train_cfg (model.train_cfg with an assigner is needed to train)");
-    }
-    return training;
+    return HeadTraining.required(training);
   }
 
   /** mmdet's {@code get_targets}: per image, over all levels' anchors (gt boxes as targets). */
@@ -118,11 +114,7 @@ public final class ATSSHead extends Module implements DenseHead {
 
   /** Anchors of every level for these outputs. */
   public List<float[]> priors(HeadOutputs out) {
-    List<float[]> p = new ArrayList<>();
-    for (int[] hw : AnchorHead.featSizes(out)) {
-      p.add(anchors.gridPriors(p.size(), hw[0], hw[1]));
-    }
-    return p;
+    return anchors.gridPriors(out);
   }
 
   /**

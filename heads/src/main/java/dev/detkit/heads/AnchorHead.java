@@ -56,11 +56,7 @@ public abstract class AnchorHead extends Module implements DenseHead {
       int avgFactor) {}
 
   private HeadTraining requireTraining() {
-    if (training == null || training.assigner() == null) {
-      throw new IllegalStateException(
-          "the head has no train_cfg (model.train_cfg with an assigner is needed to train)");
-    }
-    return training;
+    return HeadTraining.required(training);
   }
 
   /** Targets of each image (mmdet's {@code get_targets}, without the split into levels). */
@@ -155,12 +151,7 @@ public abstract class AnchorHead extends Module implements DenseHead {
 
   /** Anchors of every level for these outputs. */
   public List<float[]> priors(HeadOutputs out) {
-    List<float[]> priors = new ArrayList<>();
-    for (int l = 0; l < out.clsScores().size(); l++) {
-      Tensor c = out.clsScores().get(l);
-      priors.add(anchors.gridPriors(l, c.dim(2), c.dim(3)));
-    }
-    return priors;
+    return anchors.gridPriors(out);
   }
 
   /** Detections per image, rescaled to each original image. */

@@ -150,12 +150,7 @@ public final class FCOSHead extends Module implements DenseHead {
 
   /** Points of every level for these outputs ({@code [N_l * 2]} each). */
   public List<float[]> priors(HeadOutputs out) {
-    List<float[]> p = new ArrayList<>();
-    for (int l = 0; l < out.numLevels(); l++) {
-      Tensor c = out.clsScores().get(l);
-      p.add(points.gridPriors(l, c.dim(2), c.dim(3)));
-    }
-    return p;
+    return points.gridPriors(out);
   }
 
   /**

@@ -105,11 +105,7 @@ public final class GFLHead extends Module implements DenseHead {
   }
 
   private HeadTraining requireTraining() {
-    if (training == null || training.assigner() == null) {
-      throw new IllegalStateException(
-          "the head has no train_cfg (model.train_cfg with an assigner is needed to train)");
-    }
-    return training;
+    return HeadTraining.required(training);
   }
 
   /** mmdet's {@code get_targets} (as ATSS): per image, gt boxes as regression targets. */
@@ -120,11 +116,7 @@ public final class GFLHead extends Module implements DenseHead {
   }
 
   public List<float[]> priors(HeadOutputs out) {
-    List<float[]> p = new ArrayList<>();
-    for (int[] hw : AnchorHead.featSizes(out)) {
-      p.add(anchors.gridPriors(p.size(), hw[0], hw[1]));
-    }
-    return p;
+    return anchors.gridPriors(out);
   }
 
   /** Anchor centres {@code ((x1 + x2) / 2, (y1 + y2) / 2)}, divided by {@code div}. */

@@ -14,4 +14,13 @@ public record HeadTraining(
     RegressionLoss lossBbox,
     Assigner assigner,
     Sampler sampler,
-    TrainCfg trainCfg) {}
+    TrainCfg trainCfg) {
+  /** {@code t}, which must carry an assigner: a head without a train_cfg cannot compute targets. */
+  static HeadTraining required(HeadTraining t) {
+    if (t == null || t.assigner() == null) {
+      throw new IllegalStateException(
+          "the head has no train_cfg (model.train_cfg with an assigner is needed to train)");
+    }
+    return t;
+  }
+}

@@ -28,4 +28,14 @@ public interface PriorGenerator {
    * the image's own padded shape; one flag per prior.
    */
   boolean[] validFlags(int level, int h, int w, int padH, int padW);
+
+  /** The priors of every level of {@code out}, at each level's map size. */
+  default java.util.List<float[]> gridPriors(HeadOutputs out) {
+    java.util.List<float[]> p = new java.util.ArrayList<>();
+    for (int l = 0; l < out.clsScores().size(); l++) {
+      dev.detkit.api.tensor.Tensor c = out.clsScores().get(l);
+      p.add(gridPriors(l, c.dim(2), c.dim(3)));
+    }
+    return p;
+  }
 }
