@@ -217,7 +217,40 @@ public final class CocoDataset {
                   + skipped
                   + " annotation(s) as mmdet does (ignore, empty, area <= 0, w/h < 1, other categories)");
     }
-    return new CocoDataset(items, classes, catIds, ann, skipped);
+    return new CocoDataset(subset(items, args.indices(), ann), classes, catIds, ann, skipped);
+  }
+
+  /**
+   * mmengine's {@code BaseDataset.indices}, applied after filtering: an int n keeps the first n
+   * images (the last -n when negative), a list keeps the images at those positions in its order.
+   */
+  static List<Item> subset(List<Item> items, Object indices, Path ann) {
+    if (indices == null) {
+      return items;
+    }
+    if (indices instanceof Number n && n.doubleValue() == n.intValue()) {
+      int k = n.intValue();
+      return k >= 0
+          ? items.subList(0, Math.min(k, items.size()))
+          : items.subList(Math.max(0, items.size() + k), items.size());
+    }
+    if (indices instanceof List<?> list) {
+      List<Item> picked = new ArrayList<>(list.size());
+      for (Object o : list) {
+        if (!(o instanceof Number n) || n.doubleValue() != n.intValue()) {
+          throw new ImageLoadException(ann + ": indices: expected integers, got " + o);
+        }
+        int i = n.intValue();
+        if (i < -items.size() || i >= items.size()) {
+          throw new ImageLoadException(
+              ann + ": indices: " + i + " is out of range for " + items.size() + " images");
+        }
+        picked.add(items.get(i < 0 ? items.size() + i : i));
+      }
+      return picked;
+    }
+    throw new ImageLoadException(
+        ann + ": indices: expected an integer or a list of integers, got " + indices);
   }
 
   private static JsonArray array(JsonObject o, String key, Path file) {

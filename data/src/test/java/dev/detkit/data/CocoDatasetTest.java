@@ -53,6 +53,20 @@ class CocoDatasetTest {
   }
 
   @Test
+  void indicesTakeMmengineSubsetsAfterFiltering() throws IOException {
+    Files.writeString(dir.resolve("ann.json"), GT);
+    List<CocoDataset.Item> all = load(GT, true, null, null).items();
+    assertEquals(List.of(all.get(0), all.get(1)), CocoDataset.subset(all, 2, dir));
+    assertEquals(List.of(all.get(2)), CocoDataset.subset(all, -1, dir), "negative: the last ones");
+    assertEquals(all, CocoDataset.subset(all, 10, dir), "more than there are: all");
+    assertEquals(List.of(all.get(2), all.get(0)), CocoDataset.subset(all, List.of(2, 0), dir));
+    ImageLoadException e =
+        assertThrows(ImageLoadException.class, () -> CocoDataset.subset(all, List.of(3), dir));
+    assertTrue(e.getMessage().contains("indices: 3 is out of range for 3 images"), e.getMessage());
+    assertThrows(ImageLoadException.class, () -> CocoDataset.subset(all, "first", dir));
+  }
+
+  @Test
   void labelsFollowFileOrderOfKnownClassesAndSkipsAreCounted() throws IOException {
     CocoDataset d = load(GT, true, null, null);
     assertEquals(List.of(3L, 1L), d.catIds(), "unicorn is not a COCO class; order is the file's");
