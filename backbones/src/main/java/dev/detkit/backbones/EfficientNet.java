@@ -12,7 +12,11 @@ import dev.detkit.api.nn.InvertedResidual;
 import dev.detkit.api.nn.Layer;
 import dev.detkit.api.nn.Module;
 import dev.detkit.api.nn.NormCfg;
+import dev.detkit.api.nn.Pretrained;
 import dev.detkit.api.nn.Sequential;
+import dev.detkit.api.registry.BuildContext;
+import dev.detkit.api.registry.Component;
+import dev.detkit.api.registry.ComponentKind;
 import dev.detkit.api.registry.Default;
 import dev.detkit.api.tensor.Backend;
 import dev.detkit.api.tensor.Tensor;
@@ -28,6 +32,17 @@ import java.util.Random;
  * 5 (32), 6 final conv (32).
  */
 public final class EfficientNet extends Module implements Backbone {
+
+  @Component(
+      kind = ComponentKind.BACKBONE,
+      name = "EfficientNet",
+      summary = "EfficientNet b0..b8 and EdgeTPU es/em/el (mmdet's), TF-SAME padding")
+  public static EfficientNet build(Args args, BuildContext ctx) {
+    EfficientNet net = new EfficientNet(args, ctx.backend());
+    Pretrained.apply(net, args.initCfg(), ctx.backend(), "EfficientNet");
+    return net;
+  }
+
   private static final int[] STRIDES = {2, 2, 4, 8, 16, 32, 32};
 
   /** mmdet's constructor arguments; {@code with_cp} is accepted and ignored (no checkpointing). */

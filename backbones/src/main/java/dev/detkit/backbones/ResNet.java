@@ -7,7 +7,11 @@ import dev.detkit.api.nn.Conv2d;
 import dev.detkit.api.nn.Layer;
 import dev.detkit.api.nn.Module;
 import dev.detkit.api.nn.NormCfg;
+import dev.detkit.api.nn.Pretrained;
 import dev.detkit.api.nn.Sequential;
+import dev.detkit.api.registry.BuildContext;
+import dev.detkit.api.registry.Component;
+import dev.detkit.api.registry.ComponentKind;
 import dev.detkit.api.registry.Default;
 import dev.detkit.api.tensor.Backend;
 import dev.detkit.api.tensor.Tensor;
@@ -22,6 +26,17 @@ import java.util.Random;
  * pytorch} puts the stride on the 3x3 conv of a bottleneck, {@code caffe} on the first 1x1.
  */
 public final class ResNet extends Module implements Backbone {
+
+  @Component(
+      kind = ComponentKind.BACKBONE,
+      name = "ResNet",
+      summary = "ResNet 18/34/50/101/152 (mmdet's key names)")
+  public static ResNet build(Args args, BuildContext ctx) {
+    ResNet net = new ResNet(args, ctx.backend());
+    Pretrained.apply(net, args.initCfg(), ctx.backend(), "ResNet");
+    return net;
+  }
+
   private static final Map<Integer, int[]> BLOCKS =
       Map.of(
           18,

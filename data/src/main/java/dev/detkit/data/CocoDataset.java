@@ -5,6 +5,8 @@ import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParseException;
 import com.google.gson.JsonParser;
+import dev.detkit.api.registry.Component;
+import dev.detkit.api.registry.ComponentKind;
 import dev.detkit.api.registry.Default;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -97,6 +99,10 @@ public final class CocoDataset {
   }
 
   /** Loads the annotation file named by {@code args}. */
+  @Component(
+      kind = ComponentKind.DATASET,
+      name = "CocoDataset",
+      summary = "COCO annotations: images, boxes, category-to-label mapping as mmdet")
   @SuppressWarnings("unchecked")
   public static CocoDataset load(Args args) {
     Path ann = under(args.dataRoot(), args.annFile());

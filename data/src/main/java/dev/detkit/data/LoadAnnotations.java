@@ -1,5 +1,7 @@
 package dev.detkit.data;
 
+import dev.detkit.api.registry.Component;
+import dev.detkit.api.registry.ComponentKind;
 import dev.detkit.api.registry.Default;
 
 /**
@@ -7,6 +9,10 @@ import dev.detkit.api.registry.Default;
  * and crowd flags (mmdet's {@code ignore_flag}) into the results; at inference on bare images there
  * are none and this step does nothing (as mmdet's inferencer drops it).
  */
+@Component(
+    kind = ComponentKind.TRANSFORM,
+    name = "LoadAnnotations",
+    summary = "ground-truth boxes (provided by the dataset)")
 public final class LoadAnnotations implements Transform {
 
   /** mmdet's arguments; only boxes are supported. */

@@ -1,6 +1,8 @@
 package dev.detkit.data;
 
 import dev.detkit.api.Warnings;
+import dev.detkit.api.registry.Component;
+import dev.detkit.api.registry.ComponentKind;
 import dev.detkit.api.registry.Default;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -15,6 +17,10 @@ import org.opencv.imgcodecs.Imgcodecs;
  * mmcv's {@code LoadImageFromFile}: file bytes decoded by OpenCV ({@code cv2.imdecode} with
  * IMREAD_COLOR, which applies EXIF orientation) to BGR uint8.
  */
+@Component(
+    kind = ComponentKind.TRANSFORM,
+    name = "LoadImageFromFile",
+    summary = "decode an image file to BGR uint8 (OpenCV, EXIF orientation applied)")
 public final class LoadImageFromFile implements Transform {
 
   /** mmcv's arguments; only the cv2 backend and colour decoding are supported. */

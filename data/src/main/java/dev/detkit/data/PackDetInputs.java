@@ -1,5 +1,7 @@
 package dev.detkit.data;
 
+import dev.detkit.api.registry.Component;
+import dev.detkit.api.registry.ComponentKind;
 import dev.detkit.api.registry.Default;
 import dev.detkit.api.structures.DetSample;
 import dev.detkit.api.structures.GtInstances;
@@ -8,6 +10,10 @@ import dev.detkit.api.structures.ImageMeta;
 import java.util.List;
 
 /** mmdet's {@code PackDetInputs}: the final step, turning results into a {@link DetSample}. */
+@Component(
+    kind = ComponentKind.TRANSFORM,
+    name = "PackDetInputs",
+    summary = "pack the image and its meta")
 public final class PackDetInputs implements Transform {
 
   /** mmdet's arguments. */

@@ -1,5 +1,7 @@
 package dev.detkit.data;
 
+import dev.detkit.api.registry.Component;
+import dev.detkit.api.registry.ComponentKind;
 import dev.detkit.api.registry.Default;
 import java.util.List;
 import org.opencv.core.Core;
@@ -10,6 +12,10 @@ import org.opencv.core.Scalar;
  * mmdet's {@code Pad}: pads bottom/right with a constant to a fixed {@code size} (w, h), to a
  * multiple of {@code size_divisor}, or to a square.
  */
+@Component(
+    kind = ComponentKind.TRANSFORM,
+    name = "Pad",
+    summary = "pad bottom/right to a size, a divisor or a square")
 public final class Pad implements Transform {
 
   /** mmdet's arguments. */

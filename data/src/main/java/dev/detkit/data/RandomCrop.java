@@ -1,5 +1,7 @@
 package dev.detkit.data;
 
+import dev.detkit.api.registry.Component;
+import dev.detkit.api.registry.ComponentKind;
 import dev.detkit.api.registry.Default;
 import java.util.List;
 import org.opencv.core.Rect;
@@ -10,6 +12,10 @@ import org.opencv.core.Rect;
  * is_inside}). A crop that keeps no box returns null, and the loader draws another image (mmdet's
  * refetch), unless {@code allow_negative_crop}.
  */
+@Component(
+    kind = ComponentKind.TRANSFORM,
+    name = "RandomCrop",
+    summary = "crop a random window; boxes outside are dropped, empty crops retried")
 public final class RandomCrop implements Transform {
 
   /** mmdet's arguments. */

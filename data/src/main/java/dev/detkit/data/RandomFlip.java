@@ -1,5 +1,7 @@
 package dev.detkit.data;
 
+import dev.detkit.api.registry.Component;
+import dev.detkit.api.registry.ComponentKind;
 import dev.detkit.api.registry.Default;
 import org.opencv.core.Core;
 import org.opencv.core.Mat;
@@ -8,6 +10,10 @@ import org.opencv.core.Mat;
  * mmcv's {@code RandomFlip}, horizontal: with probability {@code prob} the image is mirrored and
  * boxes become {@code x1' = W - x2, x2' = W - x1} (no -1).
  */
+@Component(
+    kind = ComponentKind.TRANSFORM,
+    name = "RandomFlip",
+    summary = "horizontal flip with probability prob")
 public final class RandomFlip implements Transform {
 
   /** mmcv's arguments; only the horizontal direction is supported. */

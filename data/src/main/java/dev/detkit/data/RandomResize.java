@@ -1,5 +1,7 @@
 package dev.detkit.data;
 
+import dev.detkit.api.registry.Component;
+import dev.detkit.api.registry.ComponentKind;
 import dev.detkit.api.registry.Default;
 import java.util.ArrayList;
 import java.util.List;
@@ -10,6 +12,10 @@ import java.util.List;
  * no range, each edge is drawn between the two scales' edges. Then mmdet's Resize (keep_ratio or
  * not).
  */
+@Component(
+    kind = ComponentKind.TRANSFORM,
+    name = "RandomResize",
+    summary = "resize to a randomly scaled or chosen scale (ratio_range)")
 public final class RandomResize implements Transform {
 
   /** mmcv's arguments; {@code scale} is [w, h] or a list of [w, h]. */

@@ -1,5 +1,7 @@
 package dev.detkit.data;
 
+import dev.detkit.api.registry.Component;
+import dev.detkit.api.registry.ComponentKind;
 import dev.detkit.api.registry.Default;
 import java.util.List;
 import org.opencv.core.Mat;
@@ -12,6 +14,10 @@ import org.opencv.imgproc.Imgproc;
  * otherwise straight to {@code scale = (w, h)}; bilinear is OpenCV's INTER_LINEAR. Ground-truth
  * boxes are scaled and clipped.
  */
+@Component(
+    kind = ComponentKind.TRANSFORM,
+    name = "Resize",
+    summary = "resize to a scale, keeping the ratio or not (mmcv rounding, bilinear)")
 public final class Resize implements Transform {
 
   /** mmdet's arguments. */

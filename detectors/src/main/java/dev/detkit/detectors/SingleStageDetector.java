@@ -7,6 +7,7 @@ import dev.detkit.api.model.Neck;
 import dev.detkit.api.model.TrainableDetector;
 import dev.detkit.api.nn.Module;
 import dev.detkit.api.registry.BuildContext;
+import dev.detkit.api.registry.Component;
 import dev.detkit.api.registry.ComponentConfig;
 import dev.detkit.api.registry.ComponentKind;
 import dev.detkit.api.registry.Default;
@@ -32,6 +33,11 @@ import java.util.Map;
  * state-dict prefixes {@code backbone.}, {@code neck.}, {@code bbox_head.}. Any registered {@link
  * DenseHead} plugs in. The neck's {@code in_channels} default to the backbone's reported channels.
  */
+// mmdet registers one SingleStageDetector subclass per paper; they differ only in the head.
+@Component(
+    kind = ComponentKind.DETECTOR,
+    name = {"SingleStageDetector", "RetinaNet", "FCOS", "ATSS", "GFL", "EfficientDet"},
+    summary = "single-stage detector: backbone, neck and any dense head")
 public final class SingleStageDetector extends Module implements TrainableDetector {
 
   /** mmdet's arguments. */

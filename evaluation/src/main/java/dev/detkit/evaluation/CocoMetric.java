@@ -1,5 +1,7 @@
 package dev.detkit.evaluation;
 
+import dev.detkit.api.registry.Component;
+import dev.detkit.api.registry.ComponentKind;
 import dev.detkit.api.registry.Default;
 import java.nio.file.Path;
 import java.util.List;
@@ -8,6 +10,10 @@ import java.util.List;
  * mmdet's {@code CocoMetric} as a config component ({@code val_evaluator}, {@code test_evaluator}):
  * box AP by pycocotools' rules over the dataloader's results, with mmdet's recall limits.
  */
+@Component(
+    kind = ComponentKind.METRIC,
+    name = "CocoMetric",
+    summary = "COCO box AP, identical to pycocotools, with mmdet's keys and recall limits")
 public final class CocoMetric {
 
   /**

@@ -2,6 +2,9 @@ package dev.detkit.heads;
 
 import dev.detkit.api.nn.Module;
 import dev.detkit.api.nn.Sequential;
+import dev.detkit.api.registry.BuildContext;
+import dev.detkit.api.registry.Component;
+import dev.detkit.api.registry.ComponentKind;
 import dev.detkit.api.structures.Detections;
 import dev.detkit.api.structures.GtInstances;
 import dev.detkit.api.structures.ImageMeta;
@@ -22,6 +25,21 @@ import java.util.Random;
  * valid anchors, GIoU on decoded boxes weighted by the centerness target, all per level.
  */
 public final class ATSSHead extends Module implements DenseHead {
+
+  @Component(
+      kind = ComponentKind.HEAD,
+      name = "ATSSHead",
+      summary = "ATSS: adaptive training sample selection, centerness, GIoU on decoded boxes")
+  public static ATSSHead build(ATSSHeadArgs a, BuildContext ctx) {
+    return new ATSSHead(
+        a,
+        ctx.backend(),
+        ctx.build(a.anchorGenerator(), PriorGenerator.class),
+        ctx.build(a.bboxCoder(), BBoxCoder.class),
+        HeadTraining.build(a.lossCls(), a.lossBbox(), a.trainCfg(), ctx),
+        ctx.build(a.lossCenterness(), RegressionLoss.class));
+  }
+
   private final ATSSHeadArgs args;
   private final PriorGenerator anchors;
   private final BBoxCoder coder;

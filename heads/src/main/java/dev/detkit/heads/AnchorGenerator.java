@@ -1,5 +1,7 @@
 package dev.detkit.heads;
 
+import dev.detkit.api.registry.Component;
+import dev.detkit.api.registry.ComponentKind;
 import dev.detkit.api.registry.Default;
 import java.util.ArrayList;
 import java.util.List;
@@ -9,6 +11,10 @@ import java.util.List;
  * base anchors centred at (0, 0) with ratio = h/w, scale-major order ({@code a = ratio * S +
  * scale}), then shifted over the grid in (y, x, a) row order.
  */
+@Component(
+    kind = ComponentKind.PRIOR_GENERATOR,
+    name = "AnchorGenerator",
+    summary = "mmdet's anchors: octave scales x ratios (h/w) per stride")
 public final class AnchorGenerator implements PriorGenerator {
 
   /** mmdet's arguments. */

@@ -1,6 +1,7 @@
 package dev.detkit.heads;
 
 import dev.detkit.api.nn.Module;
+import dev.detkit.api.registry.BuildContext;
 import dev.detkit.api.structures.Detections;
 import dev.detkit.api.structures.GtInstances;
 import dev.detkit.api.structures.ImageMeta;
@@ -19,6 +20,26 @@ import java.util.Map;
  * ground truth ({@link #loss}) and test-time post-processing.
  */
 public abstract class AnchorHead extends Module implements DenseHead {
+
+  /** The config's anchor generator, checked against the input levels' strides and channels. */
+  public static PriorGenerator anchors(AnchorHeadParts a, BuildContext ctx) {
+    PriorGenerator g = ctx.build(a.anchorGenerator(), PriorGenerator.class);
+    HeadInputs.check(
+        java.util.stream.IntStream.range(0, g.numLevels()).mapToObj(g::stride).toList(),
+        a.inChannels(),
+        ctx.inputs());
+    if (a.numIns() != null && ctx.inputs() != null && a.numIns() != ctx.inputs().size()) {
+      throw new IllegalArgumentException(
+          "num_ins " + a.numIns() + " differs from the " + ctx.inputs().size() + " input levels");
+    }
+    return g;
+  }
+
+  /** The config's box coder. */
+  public static BBoxCoder coder(AnchorHeadParts a, BuildContext ctx) {
+    return ctx.build(a.bboxCoder(), BBoxCoder.class);
+  }
+
   protected final int numClasses;
   protected final PriorGenerator anchors;
   protected final BBoxCoder coder;

@@ -1,5 +1,7 @@
 package dev.detkit.heads;
 
+import dev.detkit.api.registry.Component;
+import dev.detkit.api.registry.ComponentKind;
 import dev.detkit.api.registry.Default;
 import dev.detkit.api.tensor.Backend;
 import dev.detkit.api.tensor.Tensor;
@@ -9,6 +11,10 @@ import java.util.List;
  * mmdet's {@code DeltaXYWHBBoxCoder} ({@code bbox2delta} / {@code delta2bbox}) written with tensor
  * ops in PyTorch's operation order, so the same kernels give the same float32 results.
  */
+@Component(
+    kind = ComponentKind.BBOX_CODER,
+    name = "DeltaXYWHBBoxCoder",
+    summary = "(dx, dy, dw, dh) deltas with wh-ratio clamp and border clip")
 public final class DeltaXYWHBBoxCoder implements BBoxCoder {
   /** {@code |log(16/1000)|}; applied to float32 data it acts as float32 4.1351666. */
   static final double MAX_RATIO = Math.abs(Math.log(16.0 / 1000));

@@ -1,5 +1,7 @@
 package dev.detkit.heads;
 
+import dev.detkit.api.registry.Component;
+import dev.detkit.api.registry.ComponentKind;
 import dev.detkit.api.registry.Default;
 import dev.detkit.api.tensor.Backend;
 import dev.detkit.api.tensor.Tensor;
@@ -8,6 +10,10 @@ import dev.detkit.api.tensor.Tensor;
  * mmdet's {@code DistancePointBBoxCoder}: a box is the distances (left, top, right, bottom) from a
  * point ({@code [N, 2]}) to its sides; decoding clips to the image when {@code clip_border}.
  */
+@Component(
+    kind = ComponentKind.BBOX_CODER,
+    name = "DistancePointBBoxCoder",
+    summary = "distances (l, t, r, b) from a point to the box sides, clipped to the image")
 public final class DistancePointBBoxCoder implements BBoxCoder {
 
   /** mmdet's arguments. */

@@ -4,6 +4,9 @@ import dev.detkit.api.nn.Activation;
 import dev.detkit.api.nn.DepthWiseConvBlock;
 import dev.detkit.api.nn.Layer;
 import dev.detkit.api.nn.Sequential;
+import dev.detkit.api.registry.BuildContext;
+import dev.detkit.api.registry.Component;
+import dev.detkit.api.registry.ComponentKind;
 import dev.detkit.api.tensor.Backend;
 import dev.detkit.api.tensor.DType;
 import dev.detkit.api.tensor.Tensor;
@@ -19,6 +22,16 @@ import java.util.Random;
  * The box loss is averaged over {@code 4 x avg_factor}, as mmdet's head does.
  */
 public final class EfficientDetSepBNHead extends AnchorHead {
+
+  @Component(
+      kind = ComponentKind.HEAD,
+      name = "EfficientDetSepBNHead",
+      summary = "EfficientDet head: separable convs shared across levels, BN per level, Swish")
+  public static EfficientDetSepBNHead build(EfficientDetHeadArgs a, BuildContext ctx) {
+    return new EfficientDetSepBNHead(
+        a, ctx.backend(), anchors(a, ctx), coder(a, ctx), HeadTraining.build(a, ctx));
+  }
+
   private final Sequential regConvList;
   private final Sequential clsConvList;
   private final Sequential regBnList;

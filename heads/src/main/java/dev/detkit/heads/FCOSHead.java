@@ -7,6 +7,9 @@ import dev.detkit.api.nn.Init;
 import dev.detkit.api.nn.Module;
 import dev.detkit.api.nn.NormCfg;
 import dev.detkit.api.nn.Sequential;
+import dev.detkit.api.registry.BuildContext;
+import dev.detkit.api.registry.Component;
+import dev.detkit.api.registry.ComponentKind;
 import dev.detkit.api.structures.Detections;
 import dev.detkit.api.structures.GtInstances;
 import dev.detkit.api.structures.ImageMeta;
@@ -29,6 +32,21 @@ import java.util.Random;
  * optional centre sampling; focal, IoU/GIoU and BCE centerness losses.
  */
 public final class FCOSHead extends Module implements DenseHead {
+
+  @Component(
+      kind = ComponentKind.HEAD,
+      name = "FCOSHead",
+      summary = "FCOS: anchor-free, per-point distances, centerness, regress ranges")
+  public static FCOSHead build(FCOSHeadArgs a, BuildContext ctx) {
+    return new FCOSHead(
+        a,
+        ctx.backend(),
+        ctx.build(a.bboxCoder(), BBoxCoder.class),
+        ctx.build(a.lossCls(), ClassificationLoss.class),
+        ctx.build(a.lossBbox(), RegressionLoss.class),
+        ctx.build(a.lossCenterness(), RegressionLoss.class));
+  }
+
   private final FCOSHeadArgs args;
   private final MlvlPointGenerator points;
   private final BBoxCoder coder;

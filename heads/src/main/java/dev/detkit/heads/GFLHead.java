@@ -3,6 +3,9 @@ package dev.detkit.heads;
 import dev.detkit.api.nn.Conv2d;
 import dev.detkit.api.nn.Module;
 import dev.detkit.api.nn.Sequential;
+import dev.detkit.api.registry.BuildContext;
+import dev.detkit.api.registry.Component;
+import dev.detkit.api.registry.ComponentKind;
 import dev.detkit.api.structures.Detections;
 import dev.detkit.api.structures.GtInstances;
 import dev.detkit.api.structures.ImageMeta;
@@ -27,6 +30,22 @@ import java.util.Random;
  * focal losses weighted by the best class score, all per level.
  */
 public final class GFLHead extends Module implements DenseHead {
+
+  @Component(
+      kind = ComponentKind.HEAD,
+      name = "GFLHead",
+      summary = "GFL: quality focal loss, distribution (integral) box regression, ATSS assignment")
+  public static GFLHead build(GFLHeadArgs a, BuildContext ctx) {
+    return new GFLHead(
+        a,
+        ctx.backend(),
+        ctx.build(a.anchorGenerator(), PriorGenerator.class),
+        ctx.build(a.bboxCoder(), BBoxCoder.class),
+        HeadTraining.build(null, a.lossBbox(), a.trainCfg(), ctx),
+        ctx.build(a.lossCls(), QualityFocalLoss.class),
+        ctx.build(a.lossDfl(), RegressionLoss.class));
+  }
+
   private final GFLHeadArgs args;
   private final PriorGenerator anchors;
   private final DistancePointBBoxCoder coder;

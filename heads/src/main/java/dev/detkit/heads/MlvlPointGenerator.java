@@ -1,5 +1,7 @@
 package dev.detkit.heads;
 
+import dev.detkit.api.registry.Component;
+import dev.detkit.api.registry.ComponentKind;
 import dev.detkit.api.registry.Default;
 import java.util.List;
 
@@ -7,6 +9,10 @@ import java.util.List;
  * mmdet's {@code MlvlPointGenerator}: one point per cell at {@code ((x + offset) * s, (y + offset)
  * * s)} in float32 (FCOS uses offset 0.5, the cell centre).
  */
+@Component(
+    kind = ComponentKind.PRIOR_GENERATOR,
+    name = "MlvlPointGenerator",
+    summary = "mmdet's points: one per cell at (x + offset, y + offset) * stride")
 public final class MlvlPointGenerator implements PriorGenerator {
 
   /** mmdet's arguments. */

@@ -4,6 +4,9 @@ import dev.detkit.api.nn.Activation;
 import dev.detkit.api.nn.Conv2d;
 import dev.detkit.api.nn.ConvModule;
 import dev.detkit.api.nn.Sequential;
+import dev.detkit.api.registry.BuildContext;
+import dev.detkit.api.registry.Component;
+import dev.detkit.api.registry.ComponentKind;
 import dev.detkit.api.tensor.Backend;
 import dev.detkit.api.tensor.Tensor;
 import dev.detkit.api.tensor.TensorScope;
@@ -17,6 +20,16 @@ import java.util.Random;
  * retina_reg}.
  */
 public final class RetinaHead extends AnchorHead {
+
+  @Component(
+      kind = ComponentKind.HEAD,
+      name = "RetinaHead",
+      summary = "RetinaNet head: conv towers shared by all levels")
+  public static RetinaHead build(RetinaHeadArgs a, BuildContext ctx) {
+    return new RetinaHead(
+        a, ctx.backend(), anchors(a, ctx), coder(a, ctx), HeadTraining.build(a, ctx));
+  }
+
   private final Sequential clsConvs;
   private final Sequential regConvs;
   private final Conv2d retinaCls;

@@ -5,6 +5,9 @@ import dev.detkit.api.nn.Conv2d;
 import dev.detkit.api.nn.ConvModule;
 import dev.detkit.api.nn.Init;
 import dev.detkit.api.nn.Sequential;
+import dev.detkit.api.registry.BuildContext;
+import dev.detkit.api.registry.Component;
+import dev.detkit.api.registry.ComponentKind;
 import dev.detkit.api.tensor.Backend;
 import dev.detkit.api.tensor.DType;
 import dev.detkit.api.tensor.Tensor;
@@ -20,6 +23,16 @@ import java.util.Random;
  * retina_reg}.
  */
 public final class RetinaSepBNHead extends AnchorHead {
+
+  @Component(
+      kind = ComponentKind.HEAD,
+      name = "RetinaSepBNHead",
+      summary = "RetinaNet head with conv weights shared across levels and BN per level")
+  public static RetinaSepBNHead build(RetinaHeadArgs a, BuildContext ctx) {
+    return new RetinaSepBNHead(
+        a, ctx.backend(), anchors(a, ctx), coder(a, ctx), HeadTraining.build(a, ctx));
+  }
+
   private final List<Sequential> clsConvs = new ArrayList<>();
   private final List<Sequential> regConvs = new ArrayList<>();
   private final Conv2d retinaCls;

@@ -9,6 +9,9 @@ import dev.detkit.api.nn.ConvModule;
 import dev.detkit.api.nn.Module;
 import dev.detkit.api.nn.NormCfg;
 import dev.detkit.api.nn.Sequential;
+import dev.detkit.api.registry.BuildContext;
+import dev.detkit.api.registry.Component;
+import dev.detkit.api.registry.ComponentKind;
 import dev.detkit.api.registry.Default;
 import dev.detkit.api.tensor.Backend;
 import dev.detkit.api.tensor.Tensor;
@@ -22,6 +25,15 @@ import java.util.Random;
  * output.
  */
 public final class ChannelMapper extends Module implements Neck {
+
+  @Component(
+      kind = ComponentKind.NECK,
+      name = "ChannelMapper",
+      summary = "one conv per level to a common channel count, optional stride-2 extra levels")
+  public static ChannelMapper build(Args a, BuildContext ctx) {
+    NeckInputs.checkInChannels(a.inChannels(), ctx.inputs());
+    return new ChannelMapper(a, ctx.backend(), NeckInputs.strides(ctx.inputs()));
+  }
 
   /**
    * mmdet's arguments.

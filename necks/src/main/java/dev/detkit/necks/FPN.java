@@ -10,6 +10,9 @@ import dev.detkit.api.nn.FlopCounter;
 import dev.detkit.api.nn.Module;
 import dev.detkit.api.nn.NormCfg;
 import dev.detkit.api.nn.Sequential;
+import dev.detkit.api.registry.BuildContext;
+import dev.detkit.api.registry.Component;
+import dev.detkit.api.registry.ComponentKind;
 import dev.detkit.api.registry.Default;
 import dev.detkit.api.tensor.Backend;
 import dev.detkit.api.tensor.Tensor;
@@ -27,7 +30,34 @@ import java.util.Random;
  */
 public class FPN extends Module implements Neck {
 
-  /** mmdet's arguments; {@code in_channels} may be omitted when the backbone reports them. */
+  @Component(
+      kind = ComponentKind.NECK,
+      name = "FPN",
+      summary =
+          "feature pyramid: lateral 1x1, top-down nearest upsampling, 3x3 outputs, extra levels")
+  public static FPN build(Args a, BuildContext ctx) {
+    NeckInputs.checkInChannels(a.inChannels(), ctx.inputs());
+    return new FPN(a, ctx.backend(), NeckInputs.strides(ctx.inputs()));
+  }
+
+  /**
+   * mmdet's arguments.
+   *
+   * @param inChannels channels of each backbone output level; omit to take the backbone's
+   * @param outChannels channels of every output level
+   * @param numOuts number of output levels (backbone levels used plus extra levels)
+   * @param startLevel index of the first backbone level used
+   * @param endLevel index of the last backbone level used, inclusive; -1 for the last one
+   * @param addExtraConvs extra levels by stride-2 3x3 convs instead of max-pooling: false, true
+   *     (on_input), on_input, on_lateral or on_output
+   * @param reluBeforeExtraConvs apply ReLU before each extra conv after the first
+   * @param noNormOnLateral leave the lateral 1x1 convs without norm_cfg's normalisation
+   * @param convCfg conv layer config; only null (plain Conv2d) is supported
+   * @param normCfg normalisation after each conv ({type: BN} or GN), none when null
+   * @param actCfg activation after each conv, none when null
+   * @param upsampleCfg top-down upsampling; only {mode: nearest} to the lateral's size
+   * @param initCfg weight init config (mmdet's Xavier uniform when null)
+   */
   public record Args(
       List<Integer> inChannels,
       int outChannels,

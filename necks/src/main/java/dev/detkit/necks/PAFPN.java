@@ -3,6 +3,9 @@ package dev.detkit.necks;
 import dev.detkit.api.nn.Conv2d;
 import dev.detkit.api.nn.ConvModule;
 import dev.detkit.api.nn.Sequential;
+import dev.detkit.api.registry.BuildContext;
+import dev.detkit.api.registry.Component;
+import dev.detkit.api.registry.ComponentKind;
 import dev.detkit.api.tensor.Backend;
 import dev.detkit.api.tensor.Tensor;
 import java.util.ArrayList;
@@ -17,6 +20,16 @@ import java.util.Random;
  * size), which FPN's arguments already restrict to.
  */
 public final class PAFPN extends FPN {
+
+  @Component(
+      kind = ComponentKind.NECK,
+      name = "PAFPN",
+      summary = "FPN plus a bottom-up path: stride-2 3x3 convs added level by level, 3x3 outputs")
+  public static PAFPN build(Args a, BuildContext ctx) {
+    NeckInputs.checkInChannels(a.inChannels(), ctx.inputs());
+    return new PAFPN(a, ctx.backend(), NeckInputs.strides(ctx.inputs()));
+  }
+
   private final Sequential downsampleConvs;
   private final Sequential pafpnConvs;
 

@@ -13,6 +13,7 @@ import dev.detkit.api.registry.Registry;
 import dev.detkit.api.tensor.Backend;
 import dev.detkit.api.tensor.Capability;
 import java.io.PrintWriter;
+import dev.detkit.api.registry.ParamDocs;
 import java.lang.reflect.RecordComponent;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -50,7 +51,7 @@ final class ListCommand implements Callable<Integer> {
       defaultValue = "text",
       description =
           "text (default) or json: per kind, per component {name, qualified_name, summary,"
-              + " arguments: [{key, type, default, required, set_by_owner}]}.")
+              + " arguments: [{key, type, default, required, set_by_owner, doc}]}.")
   String format;
 
   @Override
@@ -125,11 +126,20 @@ final class ListCommand implements Callable<Integer> {
                       ? " (may be omitted: the enclosing component sets it from its inputs)"
                       : " (required)";
           out.println("    " + key + ": " + ArgsBinder.describe(rc.getGenericType()) + dflt);
+          printDoc(rc, "        ", out);
         }
       }
     }
     out.flush();
     return 0;
+  }
+
+  /** The argument's meaning, from its record's Javadoc {@code @param} tag. */
+  private static void printDoc(RecordComponent rc, String indent, PrintWriter out) {
+    String doc = ParamDocs.of(rc.getDeclaringRecord()).get(rc.getName());
+    if (doc != null) {
+      out.println(indent + doc);
+    }
   }
 
   private static boolean isKind(String text) {
@@ -205,6 +215,7 @@ final class ListCommand implements Callable<Integer> {
                     : provided.contains(key)
                         ? " (may be omitted: the enclosing component sets it from its inputs)"
                         : " (required)"));
+        printDoc(rc, "        ", out);
         if (d == null && !provided.contains(key)) {
           example.append("  ").append(key).append(": <").append(type).append(">\n");
         }
@@ -232,6 +243,7 @@ final class ListCommand implements Callable<Integer> {
       a.put("default", d == null ? null : d.value());
       a.put("required", d == null && !provided.contains(key));
       a.put("set_by_owner", d == null && provided.contains(key));
+      a.put("doc", ParamDocs.of(rc.getDeclaringRecord()).get(rc.getName()));
       args.add(a);
     }
     m.put("arguments", args);

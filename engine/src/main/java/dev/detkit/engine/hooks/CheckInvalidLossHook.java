@@ -1,5 +1,7 @@
 package dev.detkit.engine.hooks;
 
+import dev.detkit.api.registry.Component;
+import dev.detkit.api.registry.ComponentKind;
 import dev.detkit.api.registry.Default;
 import dev.detkit.engine.IterRecord;
 import dev.detkit.engine.Runner;
@@ -8,6 +10,10 @@ import dev.detkit.engine.Runner;
  * mmdet's {@code CheckInvalidLossHook}: every {@code interval} iterations, stops training with a
  * clear error when the loss is NaN or infinite (the checkpoint of the last good epoch is kept).
  */
+@Component(
+    kind = ComponentKind.HOOK,
+    name = "CheckInvalidLossHook",
+    summary = "stop on a NaN or infinite loss")
 public final class CheckInvalidLossHook implements Hook {
 
   /** mmdet's arguments. */

@@ -1,5 +1,7 @@
 package dev.detkit.engine.hooks;
 
+import dev.detkit.api.registry.Component;
+import dev.detkit.api.registry.ComponentKind;
 import dev.detkit.api.registry.Default;
 import dev.detkit.engine.IterRecord;
 import dev.detkit.engine.Runner;
@@ -18,6 +20,10 @@ import java.util.Map;
  * auto} = the first metric) keeps {@code best_<metric>_epoch_N.safetensors} by {@code rule}
  * (greater by default). {@code WORK_DIR/last_checkpoint} names the newest one, for resume.
  */
+@Component(
+    kind = ComponentKind.HOOK,
+    name = "CheckpointHook",
+    summary = "save, keep, best checkpoint")
 public final class CheckpointHook implements Hook {
 
   /** mmengine's arguments. */

@@ -1,5 +1,7 @@
 package dev.detkit.engine.hooks;
 
+import dev.detkit.api.registry.Component;
+import dev.detkit.api.registry.ComponentKind;
 import dev.detkit.api.registry.Default;
 import dev.detkit.api.structures.DetSample;
 import dev.detkit.api.structures.Detections;
@@ -16,6 +18,10 @@ import java.util.Map;
  * validation image is drawn with its detections above {@code score_thr} to {@code
  * WORK_DIR/vis_data/epoch_N/}. Off by default, as in mmdet.
  */
+@Component(
+    kind = ComponentKind.HOOK,
+    name = "DetVisualizationHook",
+    summary = "draw validation detections (draw: true)")
 public final class DetVisualizationHook implements Hook {
 
   /** mmdet's arguments. */

@@ -1,5 +1,7 @@
 package dev.detkit.engine.hooks;
 
+import dev.detkit.api.registry.Component;
+import dev.detkit.api.registry.ComponentKind;
 import dev.detkit.api.registry.Default;
 import dev.detkit.engine.Runner;
 
@@ -9,6 +11,14 @@ import dev.detkit.engine.Runner;
  * seed + epoch} from that.
  */
 public final class DistSamplerSeedHook implements Hook {
+
+  @Component(
+      kind = ComponentKind.HOOK,
+      name = "DistSamplerSeedHook",
+      summary = "a new data order each epoch")
+  public static DistSamplerSeedHook create(Args args) {
+    return new DistSamplerSeedHook();
+  }
 
   /** mmengine's arguments. */
   public record Args(@Default("DistSamplerSeedHook") String type) {}

@@ -3,6 +3,8 @@ package dev.detkit.engine.hooks;
 import dev.detkit.api.checkpoint.TensorData;
 import dev.detkit.api.nn.Module;
 import dev.detkit.api.nn.Parameter;
+import dev.detkit.api.registry.Component;
+import dev.detkit.api.registry.ComponentKind;
 import dev.detkit.api.registry.Default;
 import dev.detkit.api.tensor.GradientScope;
 import dev.detkit.api.tensor.Tensor;
@@ -24,6 +26,10 @@ import java.util.Map;
  * EfficientDet): the momentum decays towards {@code m} as {@code (1 - m) exp(-(1 + step) / gamma) +
  * m}, so early steps follow the model closely. The first update copies the model.
  */
+@Component(
+    kind = ComponentKind.HOOK,
+    name = "EMAHook",
+    summary = "exponential moving average of the weights, used by validation and saved checkpoints")
 public final class EMAHook implements Hook {
   /** The checkpoint prefix of the training (non-averaged) weights. */
   public static final String PREFIX = "ema_state_dict.module.";

@@ -1,5 +1,7 @@
 package dev.detkit.engine.hooks;
 
+import dev.detkit.api.registry.Component;
+import dev.detkit.api.registry.ComponentKind;
 import dev.detkit.api.registry.Default;
 import dev.detkit.engine.IterRecord;
 import dev.detkit.engine.Runner;
@@ -9,6 +11,11 @@ import dev.detkit.engine.Runner;
  * the ETA of the run.
  */
 public final class IterTimerHook implements Hook {
+
+  @Component(kind = ComponentKind.HOOK, name = "IterTimerHook", summary = "iteration time, ETA")
+  public static IterTimerHook create(Args args) {
+    return new IterTimerHook();
+  }
 
   /** mmengine's arguments. */
   public record Args(@Default("IterTimerHook") String type) {}

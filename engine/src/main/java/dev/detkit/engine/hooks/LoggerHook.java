@@ -1,5 +1,7 @@
 package dev.detkit.engine.hooks;
 
+import dev.detkit.api.registry.Component;
+import dev.detkit.api.registry.ComponentKind;
 import dev.detkit.api.registry.Default;
 import dev.detkit.engine.IterRecord;
 import dev.detkit.engine.Progress;
@@ -16,6 +18,10 @@ import java.util.Map;
  * {@code memory} in MB, {@code time}, {@code data_time}) and printed as mmengine's text line.
  * Validation metrics are logged the same way.
  */
+@Component(
+    kind = ComponentKind.HOOK,
+    name = "LoggerHook",
+    summary = "progress bar, scalars.jsonl, log lines")
 public final class LoggerHook implements Hook {
 
   /** mmengine's arguments. */

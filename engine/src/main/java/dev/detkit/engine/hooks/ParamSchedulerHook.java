@@ -1,5 +1,7 @@
 package dev.detkit.engine.hooks;
 
+import dev.detkit.api.registry.Component;
+import dev.detkit.api.registry.ComponentKind;
 import dev.detkit.api.registry.Default;
 import dev.detkit.engine.Runner;
 
@@ -9,6 +11,14 @@ import dev.detkit.engine.Runner;
  * optimizer's.
  */
 public final class ParamSchedulerHook implements Hook {
+
+  @Component(
+      kind = ComponentKind.HOOK,
+      name = "ParamSchedulerHook",
+      summary = "apply param_scheduler each iteration")
+  public static ParamSchedulerHook create(Args args) {
+    return new ParamSchedulerHook();
+  }
 
   /** mmengine's arguments. */
   public record Args(@Default("ParamSchedulerHook") String type) {}

@@ -1,6 +1,8 @@
 package dev.detkit.engine.optim;
 
 import dev.detkit.api.checkpoint.TensorData;
+import dev.detkit.api.registry.Component;
+import dev.detkit.api.registry.ComponentKind;
 import dev.detkit.api.registry.Default;
 import dev.detkit.api.tensor.GradientScope;
 import dev.detkit.api.tensor.Tensor;
@@ -17,6 +19,15 @@ import java.util.Map;
  * without a gradient are skipped.
  */
 public final class Sgd implements Optimizer {
+
+  /** The optimizer config builds a factory; the runner applies it to the model's param groups. */
+  @Component(
+      kind = ComponentKind.OPTIMIZER,
+      name = "SGD",
+      summary = "SGD with momentum, dampening, Nesterov and weight decay (torch.optim.SGD)")
+  public static OptimizerFactory factory(Args args) {
+    return groups -> new Sgd(args, groups);
+  }
 
   /** torch's arguments. */
   public record Args(

@@ -1,11 +1,17 @@
 package dev.detkit.engine.sched;
 
+import dev.detkit.api.registry.Component;
+import dev.detkit.api.registry.ComponentKind;
 import dev.detkit.api.registry.Default;
 
 /**
  * mmengine's {@code ConstantLR}: the lr is multiplied by {@code factor} on steps {@code [begin,
  * end)} and restored at {@code end} (FCOS's warm-up: factor 1/3 for 500 iterations).
  */
+@Component(
+    kind = ComponentKind.PARAM_SCHEDULER,
+    name = "ConstantLR",
+    summary = "constant factor on [begin, end), lr restored at end")
 public final class ConstantLR implements ParamScheduler {
 
   /** mmengine's arguments. */

@@ -1,5 +1,7 @@
 package dev.detkit.engine.sched;
 
+import dev.detkit.api.registry.Component;
+import dev.detkit.api.registry.ComponentKind;
 import dev.detkit.api.registry.Default;
 import dev.detkit.api.registry.Key;
 
@@ -10,6 +12,10 @@ import dev.detkit.api.registry.Key;
  * schedulers are factors of the base lr, so an absolute {@code eta_min} other than 0 is refused
  * (give {@code eta_min_ratio}).
  */
+@Component(
+    kind = ComponentKind.PARAM_SCHEDULER,
+    name = "CosineAnnealingLR",
+    summary = "half a cosine from the base lr down to eta_min over T_max steps")
 public final class CosineAnnealingLR implements ParamScheduler {
 
   /**

@@ -1,5 +1,7 @@
 package dev.detkit.engine.sched;
 
+import dev.detkit.api.registry.Component;
+import dev.detkit.api.registry.ComponentKind;
 import dev.detkit.api.registry.Default;
 
 /**
@@ -8,6 +10,10 @@ import dev.detkit.api.registry.Default;
  * last value applied is the one at {@code end - 1} (the warm-up of the seed config ends at 0.9991 x
  * lr).
  */
+@Component(
+    kind = ComponentKind.PARAM_SCHEDULER,
+    name = "LinearLR",
+    summary = "linear warm-up factor from start_factor to end_factor over [begin, end)")
 public final class LinearLR implements ParamScheduler {
 
   /** mmengine's arguments. */

@@ -1,5 +1,7 @@
 package dev.detkit.engine.sched;
 
+import dev.detkit.api.registry.Component;
+import dev.detkit.api.registry.ComponentKind;
 import dev.detkit.api.registry.Default;
 import java.util.List;
 
@@ -8,6 +10,10 @@ import java.util.List;
  * {@code begin}); with {@code by_epoch} and milestones [8, 11], epochs 9-11 (1-based) run at 0.1x
  * and epoch 12 at 0.01x.
  */
+@Component(
+    kind = ComponentKind.PARAM_SCHEDULER,
+    name = "MultiStepLR",
+    summary = "multiply by gamma at each milestone")
 public final class MultiStepLR implements ParamScheduler {
 
   /** mmengine's arguments. */

@@ -2,6 +2,9 @@ package org.example.detkit;
 
 import dev.detkit.api.model.Backbone;
 import dev.detkit.api.model.FeatureInfo;
+import dev.detkit.api.registry.BuildContext;
+import dev.detkit.api.registry.Component;
+import dev.detkit.api.registry.ComponentKind;
 import dev.detkit.api.registry.Default;
 import dev.detkit.api.tensor.Backend;
 import dev.detkit.api.tensor.Conv2dOptions;
@@ -11,10 +14,28 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 
-/** A third-party backbone: a stack of stride-2 3x3 convs with ReLU, one output per stage. */
+/**
+ * A third-party backbone: a stack of stride-2 3x3 convs with ReLU, one output per stage. Declared
+ * where it is written; {@link ExamplePluginModule} collects it.
+ */
 public final class TinyBackbone implements Backbone {
 
-  /** Arguments, with defaults; config keys are the snake_case names. */
+  @Component(
+      kind = ComponentKind.BACKBONE,
+      scope = "example",
+      name = "TinyBackbone",
+      summary = "stride-2 conv stages (an example plugin)")
+  public static TinyBackbone build(Args args, BuildContext ctx) {
+    return new TinyBackbone(args, ctx.backend());
+  }
+
+  /**
+   * Arguments, with defaults; config keys are the snake_case names.
+   *
+   * @param inChannels channels of the input image
+   * @param channels output channels of each stride-2 stage
+   * @param seed seed of the random weight init
+   */
   public record Args(
       @Default("3") int inChannels,
       @Default("[8, 16]") List<Integer> channels,

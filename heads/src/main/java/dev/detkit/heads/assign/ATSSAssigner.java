@@ -1,5 +1,7 @@
 package dev.detkit.heads.assign;
 
+import dev.detkit.api.registry.Component;
+import dev.detkit.api.registry.ComponentKind;
 import dev.detkit.api.registry.Default;
 import java.util.Arrays;
 
@@ -10,6 +12,10 @@ import java.util.Arrays;
  * the gt by more than 0.01 px, are positives; an anchor positive for several gts takes the one with
  * the highest IoU (lowest index on ties). Non-positives get {@code max_overlaps} -1e8.
  */
+@Component(
+    kind = ComponentKind.ASSIGNER,
+    name = "ATSSAssigner",
+    summary = "adaptive: per-level nearest candidates, IoU above mean + std, centre inside the gt")
 public final class ATSSAssigner implements Assigner {
   static final float INF = 100000000.0f;
 

@@ -1,5 +1,7 @@
 package dev.detkit.heads.assign;
 
+import dev.detkit.api.registry.Component;
+import dev.detkit.api.registry.ComponentKind;
 import dev.detkit.api.registry.Default;
 import java.util.Arrays;
 import java.util.List;
@@ -10,6 +12,10 @@ import java.util.List;
  * gts win). With {@code gt_max_assign_all} and {@code min_pos_iou = 0}, a gt overlapping no prior
  * takes every prior whose IoU with it is 0 — mmdet's behaviour (issue #8289), kept for parity.
  */
+@Component(
+    kind = ComponentKind.ASSIGNER,
+    name = "MaxIoUAssigner",
+    summary = "positives by IoU threshold, plus each gt's best priors (low-quality matches)")
 public final class MaxIoUAssigner implements Assigner {
 
   /** mmdet's arguments; {@code neg_iou_thr} is a number or a {@code [low, high)} pair. */

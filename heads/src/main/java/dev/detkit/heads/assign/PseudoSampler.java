@@ -1,5 +1,7 @@
 package dev.detkit.heads.assign;
 
+import dev.detkit.api.registry.Component;
+import dev.detkit.api.registry.ComponentKind;
 import java.util.Arrays;
 import java.util.stream.IntStream;
 
@@ -9,6 +11,14 @@ import java.util.stream.IntStream;
  * avg_factor_with_neg=False}).
  */
 public final class PseudoSampler implements Sampler {
+
+  @Component(
+      kind = ComponentKind.SAMPLER,
+      name = "PseudoSampler",
+      summary = "all positives and negatives (for focal loss)")
+  public static PseudoSampler create(Args args) {
+    return new PseudoSampler();
+  }
 
   /** PseudoSampler takes no arguments. */
   public record Args() {}

@@ -1,5 +1,7 @@
 package dev.detkit.heads.losses;
 
+import dev.detkit.api.registry.Component;
+import dev.detkit.api.registry.ComponentKind;
 import dev.detkit.api.registry.Default;
 import dev.detkit.api.tensor.Tensor;
 
@@ -8,6 +10,10 @@ import dev.detkit.api.tensor.Tensor;
  * the same shape (FCOS/ATSS centerness): element-wise {@code BCEWithLogits(x, t)} (written as
  * {@code softplus(x) - x t}), weighted, reduced, times {@code loss_weight}.
  */
+@Component(
+    kind = ComponentKind.LOSS,
+    name = "CrossEntropyLoss",
+    summary = "binary cross entropy with logits (use_sigmoid) against same-shape targets")
 public final class CrossEntropyLoss implements RegressionLoss, ClassificationLoss {
 
   /** mmdet's arguments. */

@@ -1,5 +1,7 @@
 package dev.detkit.heads.losses;
 
+import dev.detkit.api.registry.Component;
+import dev.detkit.api.registry.ComponentKind;
 import dev.detkit.api.registry.Default;
 import dev.detkit.api.tensor.Backend;
 import dev.detkit.api.tensor.Tensor;
@@ -9,6 +11,10 @@ import dev.detkit.api.tensor.Tensor;
  * 1]}) and a real target y, {@code CE(logits, floor(y)) * (floor(y) + 1 - y) + CE(logits, floor(y)
  * + 1) * (y - floor(y))}; weighted, reduced, times {@code loss_weight}.
  */
+@Component(
+    kind = ComponentKind.LOSS,
+    name = "DistributionFocalLoss",
+    summary = "GFL's cross entropy of a distance distribution at the two bins around the target")
 public final class DistributionFocalLoss implements RegressionLoss {
 
   /** mmdet's arguments. */

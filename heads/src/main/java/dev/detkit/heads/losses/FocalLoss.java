@@ -1,5 +1,7 @@
 package dev.detkit.heads.losses;
 
+import dev.detkit.api.registry.Component;
+import dev.detkit.api.registry.ComponentKind;
 import dev.detkit.api.registry.Default;
 import dev.detkit.api.tensor.Backend;
 import dev.detkit.api.tensor.DType;
@@ -12,6 +14,10 @@ import dev.detkit.api.tensor.Tensor;
  * times {@code loss_weight}. Gradients flow through {@code pt} as in mmdet (here written as {@code
  * sigmoid(s)}, the same function, see {@link #forward}).
  */
+@Component(
+    kind = ComponentKind.LOSS,
+    name = "FocalLoss",
+    summary = "sigmoid focal loss over one-hot labels")
 public final class FocalLoss implements ClassificationLoss {
 
   /** mmdet's arguments. */

@@ -1,5 +1,7 @@
 package dev.detkit.heads.losses;
 
+import dev.detkit.api.registry.Component;
+import dev.detkit.api.registry.ComponentKind;
 import dev.detkit.api.registry.Default;
 import dev.detkit.api.tensor.Tensor;
 
@@ -9,6 +11,10 @@ import dev.detkit.api.tensor.Tensor;
  * loss_weight}. Without any positive weight it returns {@code sum(pred * weight)}: a zero that
  * keeps the graph, as mmdet does.
  */
+@Component(
+    kind = ComponentKind.LOSS,
+    name = "GIoULoss",
+    summary = "1 - generalised IoU of aligned box pairs")
 public final class GIoULoss implements RegressionLoss {
 
   /** mmdet's arguments. */

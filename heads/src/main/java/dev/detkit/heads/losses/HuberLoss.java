@@ -1,5 +1,7 @@
 package dev.detkit.heads.losses;
 
+import dev.detkit.api.registry.Component;
+import dev.detkit.api.registry.ComponentKind;
 import dev.detkit.api.registry.Default;
 import dev.detkit.api.tensor.Tensor;
 
@@ -9,6 +11,10 @@ import dev.detkit.api.tensor.Tensor;
  * element-wise, reduced by {@code sum / avg_factor} (or the reduction), times {@code loss_weight}.
  * Unlike smooth-L1 the quadratic branch is not divided by beta.
  */
+@Component(
+    kind = ComponentKind.LOSS,
+    name = "HuberLoss",
+    summary = "TF/Keras Huber: 0.5 d^2 below beta, beta d - 0.5 beta^2 above (EfficientDet)")
 public final class HuberLoss implements RegressionLoss {
 
   /**

@@ -1,5 +1,7 @@
 package dev.detkit.heads.losses;
 
+import dev.detkit.api.registry.Component;
+import dev.detkit.api.registry.ComponentKind;
 import dev.detkit.api.registry.Default;
 import dev.detkit.api.tensor.Tensor;
 
@@ -8,6 +10,10 @@ import dev.detkit.api.tensor.Tensor;
  * ({@code mode=log}), {@code 1 - iou} (linear) or {@code 1 - iou^2} (square); per-box weight,
  * reduced, times {@code loss_weight}.
  */
+@Component(
+    kind = ComponentKind.LOSS,
+    name = "IoULoss",
+    summary = "-log(IoU) (or 1 - IoU) of aligned box pairs")
 public final class IoULoss implements RegressionLoss {
 
   /** mmdet's arguments. */

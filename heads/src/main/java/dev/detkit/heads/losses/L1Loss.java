@@ -1,11 +1,17 @@
 package dev.detkit.heads.losses;
 
+import dev.detkit.api.registry.Component;
+import dev.detkit.api.registry.ComponentKind;
 import dev.detkit.api.registry.Default;
 import dev.detkit.api.tensor.Tensor;
 
 /**
  * mmdet's {@code L1Loss}: {@code |pred - target|}, weighted, reduced, times {@code loss_weight}.
  */
+@Component(
+    kind = ComponentKind.LOSS,
+    name = "L1Loss",
+    summary = "absolute error, weighted and averaged")
 public final class L1Loss implements RegressionLoss {
 
   /** mmdet's arguments. */

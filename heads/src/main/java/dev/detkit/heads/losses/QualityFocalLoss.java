@@ -1,5 +1,7 @@
 package dev.detkit.heads.losses;
 
+import dev.detkit.api.registry.Component;
+import dev.detkit.api.registry.ComponentKind;
 import dev.detkit.api.registry.Default;
 import dev.detkit.api.tensor.Backend;
 import dev.detkit.api.tensor.Tensor;
@@ -10,6 +12,10 @@ import dev.detkit.api.tensor.Tensor;
  * BCEWithLogits(x, score) * |score - sigmoid(x)|^beta} with its quality score (IoU); summed over
  * classes, weighted per prior, reduced, times {@code loss_weight}.
  */
+@Component(
+    kind = ComponentKind.LOSS,
+    name = "QualityFocalLoss",
+    summary = "GFL's focal loss against a soft quality (IoU) target at the gt class")
 public final class QualityFocalLoss {
 
   /** mmdet's arguments. */

@@ -5,9 +5,13 @@ import dev.detkit.api.model.InputShapeException;
 import dev.detkit.api.model.Neck;
 import dev.detkit.api.nn.Module;
 import dev.detkit.api.nn.NormCfg;
+import dev.detkit.api.registry.BuildContext;
+import dev.detkit.api.registry.Component;
+import dev.detkit.api.registry.ComponentKind;
 import dev.detkit.api.registry.Default;
 import dev.detkit.api.tensor.Backend;
 import dev.detkit.api.tensor.Tensor;
+import dev.detkit.necks.NeckInputs;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
@@ -20,6 +24,15 @@ import java.util.Random;
  * image size; other sizes are refused naming them.
  */
 public final class BiFPN extends Module implements Neck {
+
+  @Component(
+      kind = ComponentKind.NECK,
+      name = "BiFPN",
+      summary = "EfficientDet's weighted bidirectional pyramid (mmdet's projects/EfficientDet)")
+  public static BiFPN build(Args a, BuildContext ctx) {
+    NeckInputs.checkInChannels(a.inChannels(), ctx.inputs());
+    return new BiFPN(a, ctx.backend(), NeckInputs.strides(ctx.inputs()));
+  }
 
   /**
    * mmdet's arguments.
