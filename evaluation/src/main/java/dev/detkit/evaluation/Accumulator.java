@@ -1,5 +1,7 @@
 package dev.detkit.evaluation;
 
+import dev.detkit.api.util.StableArgsort;
+
 /**
  * pycocotools' {@code accumulate} for one category (one instance per worker thread; not
  * thread-safe). For each area range and maxDet: the detections of every image (each image's first
@@ -69,7 +71,7 @@ final class Accumulator {
     for (int j = 0; j < n; j++) {
       order[j] = j;
     }
-    NumpyMath.argsortDescending(scores, 0, order, tmp, 0, n);
+    StableArgsort.sort(scores, 0, order, tmp, 0, n, true);
 
     for (int m = 0; m < nM; m++) {
       int maxDet = params.maxDet(m);

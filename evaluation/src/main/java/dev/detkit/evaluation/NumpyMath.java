@@ -1,5 +1,6 @@
 package dev.detkit.evaluation;
 
+import dev.detkit.api.util.StableArgsort;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
 
@@ -14,7 +15,6 @@ final class NumpyMath {
   static final double SPACING_1 = Math.ulp(1.0);
 
   private static final int PAIRWISE_BLOCK = 128;
-  private static final int INSERTION_SORT_MAX = 24;
 
   private NumpyMath() {}
 
@@ -90,59 +90,9 @@ final class NumpyMath {
   /**
    * The stable order of {@code keys[from..from+n)} by descending value, as {@code np.argsort(-keys,
    * kind='mergesort')}: equal keys keep their order. Returns positions relative to {@code from}.
-   * Keys must not be NaN.
    */
   static int[] argsortDescending(double[] keys, int from, int n) {
-    int[] idx = new int[n];
-    for (int i = 0; i < n; i++) {
-      idx[i] = i;
-    }
-    argsortDescending(keys, from, idx, new int[n], 0, n);
-    return idx;
-  }
-
-  /**
-   * Stable-sorts {@code idx[lo..hi)} (positions relative to {@code base} in {@code keys}) by
-   * descending key; {@code tmp} is scratch of at least the same length.
-   */
-  static void argsortDescending(double[] keys, int base, int[] idx, int[] tmp, int lo, int hi) {
-    if (hi - lo <= INSERTION_SORT_MAX) {
-      for (int i = lo + 1; i < hi; i++) {
-        int v = idx[i];
-        double k = keys[base + v];
-        int j = i - 1;
-        while (j >= lo && keys[base + idx[j]] < k) {
-          idx[j + 1] = idx[j];
-          j--;
-        }
-        idx[j + 1] = v;
-      }
-      return;
-    }
-    int mid = (lo + hi) >>> 1;
-    argsortDescending(keys, base, idx, tmp, lo, mid);
-    argsortDescending(keys, base, idx, tmp, mid, hi);
-    if (keys[base + idx[mid - 1]] >= keys[base + idx[mid]]) {
-      return; // already in order
-    }
-    System.arraycopy(idx, lo, tmp, lo, hi - lo);
-    int i = lo;
-    int j = mid;
-    int o = lo;
-    while (i < mid && j < hi) {
-      // take from the right run only when strictly greater: ties keep the left (earlier) first
-      if (keys[base + tmp[j]] > keys[base + tmp[i]]) {
-        idx[o++] = tmp[j++];
-      } else {
-        idx[o++] = tmp[i++];
-      }
-    }
-    while (i < mid) {
-      idx[o++] = tmp[i++];
-    }
-    while (j < hi) {
-      idx[o++] = tmp[j++];
-    }
+    return StableArgsort.argsort(keys, from, n, true);
   }
 
   /**

@@ -1,5 +1,7 @@
 package dev.detkit.evaluation;
 
+import dev.detkit.api.util.StableArgsort;
+
 /**
  * pycocotools' {@code computeIoU} + {@code evaluateImg} for one (category, image) pair and every
  * area range, with reusable scratch arrays (one instance per worker thread; not thread-safe).
@@ -167,7 +169,7 @@ final class PairMatcher {
       return;
     }
     // order[] holds global indices in file order, which is also their tie order
-    NumpyMath.argsortDescending(score, 0, order, sortTmp, 0, n);
+    StableArgsort.sort(score, 0, order, sortTmp, 0, n, true);
   }
 
   /** maskApi.c {@code bbIou}: no +1, 0 when the overlap is empty, crowd gts divide by dt area. */

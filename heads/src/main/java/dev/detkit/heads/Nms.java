@@ -1,5 +1,6 @@
 package dev.detkit.heads;
 
+import dev.detkit.api.util.StableArgsort;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -16,11 +17,8 @@ public final class Nms {
   /** Indices kept by plain NMS, in descending score order. */
   public static int[] nms(float[] boxes, float[] scores, float iouThreshold) {
     int n = scores.length;
-    Integer[] order = new Integer[n];
-    for (int i = 0; i < n; i++) {
-      order[i] = i;
-    }
-    Arrays.sort(order, (a, b) -> Float.compare(scores[b], scores[a]));
+    int[] order =
+        StableArgsort.order(scores, java.util.stream.IntStream.range(0, n).toArray(), true);
     float[] areas = new float[n];
     for (int i = 0; i < n; i++) {
       areas[i] = (boxes[4 * i + 2] - boxes[4 * i]) * (boxes[4 * i + 3] - boxes[4 * i + 1]);
@@ -203,10 +201,9 @@ public final class Nms {
         after[idx[k.keep()[j]]] = k.scores()[j];
       }
     }
-    Integer[] keep =
-        java.util.stream.IntStream.range(0, n).filter(i -> kept[i]).boxed().toArray(Integer[]::new);
-    Arrays.sort(keep, (a, b) -> Float.compare(after[b], after[a]));
-    int[] k = Arrays.stream(keep).mapToInt(Integer::intValue).toArray();
+    int[] k =
+        StableArgsort.order(
+            after, java.util.stream.IntStream.range(0, n).filter(i -> kept[i]).toArray(), true);
     float[] s = new float[k.length];
     for (int i = 0; i < k.length; i++) {
       s[i] = after[k[i]];
@@ -270,9 +267,7 @@ public final class Nms {
         kept[idx.get(kj)] = true;
       }
     }
-    Integer[] keep =
-        java.util.stream.IntStream.range(0, n).filter(i -> kept[i]).boxed().toArray(Integer[]::new);
-    Arrays.sort(keep, (a, b) -> Float.compare(scores[b], scores[a]));
-    return Arrays.stream(keep).mapToInt(Integer::intValue).toArray();
+    return StableArgsort.order(
+        scores, java.util.stream.IntStream.range(0, n).filter(i -> kept[i]).toArray(), true);
   }
 }

@@ -1,8 +1,11 @@
 package dev.detkit.api.tensor;
 
+import dev.detkit.api.util.StableArgsort;
+
 /**
- * Stable sorting done on the host, so that sort and top-k break ties identically (lower index
- * first) on every backend. Native sorts (PyTorch's included) leave tie order unspecified.
+ * Sort and top-k done on the host with {@link StableArgsort}, so that sort and top-k break ties
+ * identically (lower index first) on every backend. Native sorts (PyTorch's included) leave tie
+ * order unspecified.
  */
 final class HostSort {
   private HostSort() {}
@@ -36,62 +39,11 @@ final class HostSort {
       for (int i = 0; i < n; i++) {
         idx[i] = i;
       }
-      mergeSort(idx, tmp, 0, n, values, r * n, largest);
+      StableArgsort.sort(values, r * n, idx, tmp, 0, n, largest);
       for (int i = 0; i < k; i++) {
         out[r * k + i] = idx[i];
       }
     }
     return out;
-  }
-
-  /** Orders by value; NaN is the largest value and -0.0 equals 0.0, as in PyTorch. */
-  private static int compare(double a, double b) {
-    boolean na = Double.isNaN(a);
-    boolean nb = Double.isNaN(b);
-    if (na || nb) {
-      return na == nb ? 0 : (na ? 1 : -1);
-    }
-    return a < b ? -1 : (a > b ? 1 : 0);
-  }
-
-  private static boolean before(double[] v, int off, int i, int j, boolean descending) {
-    int c = compare(v[off + i], v[off + j]);
-    return descending ? c > 0 : c < 0;
-  }
-
-  /** Stable merge sort of {@code idx[lo, hi)} by the keys {@code v[off + idx]}. */
-  private static void mergeSort(
-      int[] idx, int[] tmp, int lo, int hi, double[] v, int off, boolean descending) {
-    if (hi - lo < 2) {
-      return;
-    }
-    if (hi - lo <= 16) {
-      for (int i = lo + 1; i < hi; i++) {
-        int x = idx[i];
-        int j = i - 1;
-        while (j >= lo && before(v, off, x, idx[j], descending)) {
-          idx[j + 1] = idx[j];
-          j--;
-        }
-        idx[j + 1] = x;
-      }
-      return;
-    }
-    int mid = (lo + hi) >>> 1;
-    mergeSort(idx, tmp, lo, mid, v, off, descending);
-    mergeSort(idx, tmp, mid, hi, v, off, descending);
-    if (!before(v, off, idx[mid], idx[mid - 1], descending)) {
-      return;
-    }
-    System.arraycopy(idx, lo, tmp, lo, hi - lo);
-    int i = lo;
-    int j = mid;
-    for (int o = lo; o < hi; o++) {
-      if (j >= hi || (i < mid && !before(v, off, tmp[j], tmp[i], descending))) {
-        idx[o] = tmp[i++];
-      } else {
-        idx[o] = tmp[j++];
-      }
-    }
   }
 }

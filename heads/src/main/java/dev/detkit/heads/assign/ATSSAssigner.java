@@ -3,6 +3,7 @@ package dev.detkit.heads.assign;
 import dev.detkit.api.registry.Component;
 import dev.detkit.api.registry.ComponentKind;
 import dev.detkit.api.registry.Default;
+import dev.detkit.api.util.StableArgsort;
 import java.util.Arrays;
 
 /**
@@ -132,11 +133,9 @@ public final class ATSSAssigner implements Assigner {
     int start = 0;
     for (int nl : numLevelPriors) {
       int k = Math.min(args.topk(), nl);
-      Integer[] idx = new Integer[nl];
-      for (int i = 0; i < nl; i++) {
-        idx[i] = start + i;
-      }
-      Arrays.sort(idx, (a, b) -> Float.compare(dist[a], dist[b]));
+      int[] idx =
+          StableArgsort.order(
+              dist, java.util.stream.IntStream.range(start, start + nl).toArray(), false);
       for (int i = 0; i < k; i++) {
         out[o++] = idx[i];
       }
