@@ -39,46 +39,80 @@ public final class EfficientNetArch {
   public static final List<String> NAMES =
       List.of("b0", "b1", "b2", "b3", "b4", "b5", "b6", "b7", "b8", "es", "em", "el");
 
-  private static List<Block> repeat(Block first, Block rest, int n) {
-    List<Block> out = new ArrayList<>();
-    out.add(first);
-    for (int i = 1; i < n; i++) {
-      out.add(rest);
-    }
-    return out;
-  }
+  /**
+   * The base networks, one stage per string in timm's block-string notation (checkable against the
+   * papers' tables): {@code cn} conv-norm-act, {@code ir} inverted residual (MBConv; with {@code
+   * e1} it has no expansion conv, timm's {@code ds}), {@code er} edge residual (fused MBConv);
+   * {@code r} repeats, {@code k} kernel, {@code s} stride of the first block (the rest have 1),
+   * {@code e} expansion, {@code c} output channels, {@code se} squeeze-excite channels as a
+   * fraction of the block's input. The first and last strings are the stem and the final 1x1 conv.
+   */
+  static final List<String> EFFICIENTNET =
+      List.of(
+          "cn_r1_k3_s2_c32",
+          "ir_r1_k3_s1_e1_c16_se0.25",
+          "ir_r2_k3_s2_e6_c24_se0.25",
+          "ir_r2_k5_s2_e6_c40_se0.25",
+          "ir_r3_k3_s2_e6_c80_se0.25",
+          "ir_r3_k5_s1_e6_c112_se0.25",
+          "ir_r4_k5_s2_e6_c192_se0.25",
+          "ir_r1_k3_s1_e6_c320_se0.25",
+          "cn_r1_k1_s1_c1280");
 
-  private static List<Block> concat(List<Block> a, List<Block> b) {
-    List<Block> out = new ArrayList<>(a);
-    out.addAll(b);
-    return out;
-  }
+  /** EfficientNet-EdgeTPU (es, em, el): fused MBConv early, no squeeze-excite. */
+  static final List<String> EFFICIENTNET_EDGETPU =
+      List.of(
+          "cn_r1_k3_s2_c32",
+          "er_r1_k3_s1_e3_c24",
+          "er_r2_k3_s2_e8_c32",
+          "er_r4_k3_s2_e8_c48",
+          "ir_r5_k5_s2_e8_c96",
+          "ir_r4_k5_s1_e8_c144",
+          "ir_r2_k5_s2_e8_c192",
+          "cn_r1_k1_s1_c1280");
 
   static List<List<Block>> base(char family) {
-    if (family == 'b') {
-      return List.of(
-          List.of(new Block(3, 32, 0, 2, 0, -1)),
-          List.of(new Block(3, 16, 4, 1, 1, 0)),
-          repeat(new Block(3, 24, 4, 2, 6, 0), new Block(3, 24, 4, 1, 6, 0), 2),
-          repeat(new Block(5, 40, 4, 2, 6, 0), new Block(5, 40, 4, 1, 6, 0), 2),
-          concat(
-              repeat(new Block(3, 80, 4, 2, 6, 0), new Block(3, 80, 4, 1, 6, 0), 3),
-              repeat(new Block(5, 112, 4, 1, 6, 0), new Block(5, 112, 4, 1, 6, 0), 3)),
-          concat(
-              repeat(new Block(5, 192, 4, 2, 6, 0), new Block(5, 192, 4, 1, 6, 0), 4),
-              List.of(new Block(3, 320, 4, 1, 6, 0))),
-          List.of(new Block(1, 1280, 0, 1, 0, -1)));
+    return (family == 'b' ? EFFICIENTNET : EFFICIENTNET_EDGETPU)
+        .stream().map(EfficientNetArch::parse).toList();
+  }
+
+  /** One stage's blocks from its block string; mmcls' block types: -1 conv, 0 MBConv, 1 fused. */
+  static List<Block> parse(String spec) {
+    String[] parts = spec.split("_");
+    int type =
+        switch (parts[0]) {
+          case "cn" -> -1;
+          case "ir" -> 0;
+          case "er" -> 1;
+          default -> throw new IllegalArgumentException(spec + ": unknown block type " + parts[0]);
+        };
+    int repeats = 1;
+    int kernel = 0;
+    int stride = 1;
+    int expand = 0;
+    int out = 0;
+    int seRatio = 0;
+    for (String p : java.util.Arrays.asList(parts).subList(1, parts.length)) {
+      if (p.startsWith("se")) {
+        // mmcls keeps the inverse: squeeze channels = input channels / se_ratio
+        seRatio = (int) Math.round(1 / Double.parseDouble(p.substring(2)));
+        continue;
+      }
+      int v = Integer.parseInt(p.substring(1));
+      switch (p.charAt(0)) {
+        case 'r' -> repeats = v;
+        case 'k' -> kernel = v;
+        case 's' -> stride = v;
+        case 'e' -> expand = v;
+        case 'c' -> out = v;
+        default -> throw new IllegalArgumentException(spec + ": unknown field " + p);
+      }
     }
-    return List.of(
-        List.of(new Block(3, 32, 0, 2, 0, -1)),
-        List.of(new Block(3, 24, 0, 1, 3, 1)),
-        repeat(new Block(3, 32, 0, 2, 8, 1), new Block(3, 32, 0, 1, 8, 1), 2),
-        repeat(new Block(3, 48, 0, 2, 8, 1), new Block(3, 48, 0, 1, 8, 1), 4),
-        concat(
-            repeat(new Block(5, 96, 0, 2, 8, 0), new Block(5, 96, 0, 1, 8, 0), 5),
-            repeat(new Block(5, 144, 0, 1, 8, 0), new Block(5, 144, 0, 1, 8, 0), 4)),
-        repeat(new Block(5, 192, 0, 2, 8, 0), new Block(5, 192, 0, 1, 8, 0), 2),
-        List.of(new Block(1, 1280, 0, 1, 0, -1)));
+    List<Block> blocks = new ArrayList<>();
+    for (int i = 0; i < repeats; i++) {
+      blocks.add(new Block(kernel, out, seRatio, i == 0 ? stride : 1, expand, type));
+    }
+    return blocks;
   }
 
   /** mmcv's make_divisible with min_ratio 0.9. */
