@@ -100,8 +100,14 @@ public final class EfficientNet extends Module implements Backbone {
     int in = EfficientNetArch.makeDivisible(stem.out(), 8);
     List<Integer> channels = new ArrayList<>();
     layers.add(
-        new ConvModule(
-            b, rnd, 3, in, stem.kernel(), stem.stride(), stem.kernel() / 2, 1, mode, norm, act));
+        ConvModule.builder(b, rnd, 3, in)
+            .kernel(stem.kernel())
+            .stride(stem.stride())
+            .padding(stem.kernel() / 2)
+            .mode(mode)
+            .norm(norm)
+            .act(act)
+            .build());
     channels.add(in);
     List<List<EfficientNetArch.Block>> middle = table.subList(1, table.size() - 1);
     int totalBlocks = middle.stream().mapToInt(List::size).sum();
@@ -157,18 +163,14 @@ public final class EfficientNet extends Module implements Backbone {
       EfficientNetArch.Block last = table.get(table.size() - 1).get(0);
       int out = last.out();
       layers.add(
-          new ConvModule(
-              b,
-              rnd,
-              in,
-              out,
-              last.kernel(),
-              last.stride(),
-              last.kernel() / 2,
-              1,
-              mode,
-              norm,
-              act));
+          ConvModule.builder(b, rnd, in, out)
+              .kernel(last.kernel())
+              .stride(last.stride())
+              .padding(last.kernel() / 2)
+              .mode(mode)
+              .norm(norm)
+              .act(act)
+              .build());
       channels.add(out);
     }
     for (int i = 0; i < channels.size(); i++) {

@@ -122,18 +122,12 @@ public final class ResNet extends Module implements Backbone {
     conv1 =
         register(
             "conv1",
-            new Conv2d(
-                b,
-                rnd,
-                args.inChannels(),
-                stem,
-                7,
-                2,
-                3,
-                1,
-                1,
-                false,
-                Conv2d.PaddingMode.SYMMETRIC));
+            Conv2d.builder(b, rnd, args.inChannels(), stem)
+                .kernel(7)
+                .stride(2)
+                .padding(3)
+                .bias(false)
+                .build());
     bn1 = register("bn1", new BatchNorm2d(b, stem, norm));
     int in = stem;
     int stride = 4;
@@ -219,36 +213,47 @@ public final class ResNet extends Module implements Backbone {
         boolean bottleneck,
         boolean caffe,
         NormCfg norm) {
-      var sym = Conv2d.PaddingMode.SYMMETRIC;
       int out = bottleneck ? planes * 4 : planes;
       if (bottleneck) {
         int s1 = caffe ? stride : 1;
         int s2 = caffe ? 1 : stride;
         add(
-            new Conv2d(b, rnd, in, planes, 1, s1, 0, 1, 1, false, sym),
+            Conv2d.builder(b, rnd, in, planes).stride(s1).bias(false).build(),
             new BatchNorm2d(b, planes, norm),
             1);
         add(
-            new Conv2d(b, rnd, planes, planes, 3, s2, dilation, dilation, 1, false, sym),
+            Conv2d.builder(b, rnd, planes, planes)
+                .kernel(3)
+                .stride(s2)
+                .padding(dilation)
+                .dilation(dilation)
+                .bias(false)
+                .build(),
             new BatchNorm2d(b, planes, norm),
             2);
         add(
-            new Conv2d(b, rnd, planes, out, 1, 1, 0, 1, 1, false, sym),
+            Conv2d.builder(b, rnd, planes, out).bias(false).build(),
             new BatchNorm2d(b, out, norm),
             3);
       } else {
         add(
-            new Conv2d(b, rnd, in, planes, 3, stride, dilation, dilation, 1, false, sym),
+            Conv2d.builder(b, rnd, in, planes)
+                .kernel(3)
+                .stride(stride)
+                .padding(dilation)
+                .dilation(dilation)
+                .bias(false)
+                .build(),
             new BatchNorm2d(b, planes, norm),
             1);
         add(
-            new Conv2d(b, rnd, planes, planes, 3, 1, 1, 1, 1, false, sym),
+            Conv2d.builder(b, rnd, planes, planes).kernel(3).padding(1).bias(false).build(),
             new BatchNorm2d(b, planes, norm),
             2);
       }
       if (stride != 1 || in != out) {
         downsample = register("downsample", new Sequential());
-        downsample.add(new Conv2d(b, rnd, in, out, 1, stride, 0, 1, 1, false, sym));
+        downsample.add(Conv2d.builder(b, rnd, in, out).stride(stride).bias(false).build());
         downsample.add(new BatchNorm2d(b, out, norm));
       } else {
         downsample = null;

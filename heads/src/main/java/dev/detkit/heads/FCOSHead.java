@@ -1,6 +1,5 @@
 package dev.detkit.heads;
 
-import dev.detkit.api.nn.Activation;
 import dev.detkit.api.nn.Conv2d;
 import dev.detkit.api.nn.ConvModule;
 import dev.detkit.api.nn.Init;
@@ -105,19 +104,7 @@ public final class FCOSHead extends Module implements DenseHead {
     for (int j = 0; j < stacked; j++) {
       int in = j == 0 ? inChannels : feat;
       ConvModule m =
-          new ConvModule(
-              b,
-              rnd,
-              in,
-              feat,
-              3,
-              1,
-              1,
-              1,
-              Conv2d.PaddingMode.SYMMETRIC,
-              norm,
-              Activation.RELU,
-              bias);
+          ConvModule.builder(b, rnd, in, feat).kernel(3).padding(1).norm(norm).bias(bias).build();
       m.conv().weight().set(Init.normal(b, rnd, 0.01, m.conv().weight().shape().dims()));
       s.add(m);
     }
@@ -126,7 +113,7 @@ public final class FCOSHead extends Module implements DenseHead {
 
   /** A 3x3 predictor conv with bias, N(0, 0.01) weights. */
   static Conv2d predictor(Backend b, Random rnd, int in, int out) {
-    Conv2d c = new Conv2d(b, rnd, in, out, 3, 1, 1, 1, 1, true, Conv2d.PaddingMode.SYMMETRIC);
+    Conv2d c = Conv2d.builder(b, rnd, in, out).kernel(3).padding(1).build();
     c.weight().set(Init.normal(b, rnd, 0.01, c.weight().shape().dims()));
     return c;
   }

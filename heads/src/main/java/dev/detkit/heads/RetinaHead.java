@@ -1,6 +1,5 @@
 package dev.detkit.heads;
 
-import dev.detkit.api.nn.Activation;
 import dev.detkit.api.nn.Conv2d;
 import dev.detkit.api.nn.ConvModule;
 import dev.detkit.api.nn.Sequential;
@@ -39,24 +38,31 @@ public final class RetinaHead extends AnchorHead {
       RetinaHeadArgs a, Backend b, PriorGenerator anchors, BBoxCoder coder, HeadTraining training) {
     super(a.numClasses(), anchors, coder, a.testCfg(), training);
     Random rnd = new Random(0);
-    var sym = Conv2d.PaddingMode.SYMMETRIC;
     clsConvs = register("cls_convs", new Sequential());
     regConvs = register("reg_convs", new Sequential());
     for (int j = 0; j < a.stackedConvs(); j++) {
       int in = j == 0 ? a.inChannels() : a.featChannels();
       clsConvs.add(
-          new ConvModule(
-              b, rnd, in, a.featChannels(), 3, 1, 1, 1, sym, a.normCfg(), Activation.RELU));
+          ConvModule.builder(b, rnd, in, a.featChannels())
+              .kernel(3)
+              .padding(1)
+              .norm(a.normCfg())
+              .build());
       regConvs.add(
-          new ConvModule(
-              b, rnd, in, a.featChannels(), 3, 1, 1, 1, sym, a.normCfg(), Activation.RELU));
+          ConvModule.builder(b, rnd, in, a.featChannels())
+              .kernel(3)
+              .padding(1)
+              .norm(a.normCfg())
+              .build());
     }
     int na = anchors.numBasePriors();
     int feat = a.stackedConvs() > 0 ? a.featChannels() : a.inChannels();
     retinaCls =
         register(
-            "retina_cls", new Conv2d(b, rnd, feat, na * a.numClasses(), 3, 1, 1, 1, 1, true, sym));
-    retinaReg = register("retina_reg", new Conv2d(b, rnd, feat, na * 4, 3, 1, 1, 1, 1, true, sym));
+            "retina_cls",
+            Conv2d.builder(b, rnd, feat, na * a.numClasses()).kernel(3).padding(1).build());
+    retinaReg =
+        register("retina_reg", Conv2d.builder(b, rnd, feat, na * 4).kernel(3).padding(1).build());
     RetinaSepBNHead.initOutputs(b, rnd, retinaCls, retinaReg, a.numClasses() * na);
   }
 

@@ -45,7 +45,6 @@ public final class RetinaSepBNHead extends AnchorHead {
       throw new IllegalArgumentException("RetinaSepBNHead needs num_ins (the number of levels)");
     }
     Random rnd = new Random(0);
-    var sym = Conv2d.PaddingMode.SYMMETRIC;
     Sequential clsRoot = register("cls_convs", new Sequential());
     Sequential regRoot = register("reg_convs", new Sequential());
     List<Conv2d> sharedCls = new ArrayList<>();
@@ -53,8 +52,10 @@ public final class RetinaSepBNHead extends AnchorHead {
     for (int j = 0; j < a.stackedConvs(); j++) {
       int in = j == 0 ? a.inChannels() : a.featChannels();
       boolean bias = a.normCfg() == null;
-      Conv2d c = new Conv2d(b, rnd, in, a.featChannels(), 3, 1, 1, 1, 1, bias, sym);
-      Conv2d r = new Conv2d(b, rnd, in, a.featChannels(), 3, 1, 1, 1, 1, bias, sym);
+      Conv2d c =
+          Conv2d.builder(b, rnd, in, a.featChannels()).kernel(3).padding(1).bias(bias).build();
+      Conv2d r =
+          Conv2d.builder(b, rnd, in, a.featChannels()).kernel(3).padding(1).bias(bias).build();
       c.weight().set(Init.normal(b, rnd, 0.01, c.weight().shape().dims()));
       r.weight().set(Init.normal(b, rnd, 0.01, r.weight().shape().dims()));
       sharedCls.add(c);
@@ -74,8 +75,10 @@ public final class RetinaSepBNHead extends AnchorHead {
     int feat = a.stackedConvs() > 0 ? a.featChannels() : a.inChannels();
     retinaCls =
         register(
-            "retina_cls", new Conv2d(b, rnd, feat, na * a.numClasses(), 3, 1, 1, 1, 1, true, sym));
-    retinaReg = register("retina_reg", new Conv2d(b, rnd, feat, na * 4, 3, 1, 1, 1, 1, true, sym));
+            "retina_cls",
+            Conv2d.builder(b, rnd, feat, na * a.numClasses()).kernel(3).padding(1).build());
+    retinaReg =
+        register("retina_reg", Conv2d.builder(b, rnd, feat, na * 4).kernel(3).padding(1).build());
     initOutputs(b, rnd, retinaCls, retinaReg, na * a.numClasses());
   }
 

@@ -4,7 +4,6 @@ import dev.detkit.api.model.FeatureInfo;
 import dev.detkit.api.model.Neck;
 import dev.detkit.api.nn.ActCfg;
 import dev.detkit.api.nn.Activation;
-import dev.detkit.api.nn.Conv2d;
 import dev.detkit.api.nn.ConvModule;
 import dev.detkit.api.nn.Module;
 import dev.detkit.api.nn.NormCfg;
@@ -96,20 +95,30 @@ public final class ChannelMapper extends Module implements Neck {
   public ChannelMapper(Args a, Backend b, List<Integer> inStrides) {
     this.args = a;
     Random rnd = new Random(0);
-    var sym = Conv2d.PaddingMode.SYMMETRIC;
     Activation act = a.actCfg() == null ? Activation.IDENTITY : a.actCfg().activation();
     int k = a.kernelSize();
     convs = register("convs", new Sequential());
     for (int in : a.inChannels()) {
       convs.add(
-          new ConvModule(b, rnd, in, a.outChannels(), k, 1, (k - 1) / 2, 1, sym, a.normCfg(), act));
+          ConvModule.builder(b, rnd, in, a.outChannels())
+              .kernel(k)
+              .padding((k - 1) / 2)
+              .norm(a.normCfg())
+              .act(act)
+              .build());
     }
     int n = a.inChannels().size();
     extraConvs = a.outs() > n ? register("extra_convs", new Sequential()) : null;
     for (int i = n; i < a.outs(); i++) {
       int in = i == n ? a.inChannels().get(n - 1) : a.outChannels();
       extraConvs.add(
-          new ConvModule(b, rnd, in, a.outChannels(), 3, 2, 1, 1, sym, a.normCfg(), act));
+          ConvModule.builder(b, rnd, in, a.outChannels())
+              .kernel(3)
+              .stride(2)
+              .padding(1)
+              .norm(a.normCfg())
+              .act(act)
+              .build());
     }
     int stride = 0;
     for (int i = 0; i < a.outs(); i++) {

@@ -4,7 +4,6 @@ import dev.detkit.api.model.FeatureInfo;
 import dev.detkit.api.model.Neck;
 import dev.detkit.api.nn.ActCfg;
 import dev.detkit.api.nn.Activation;
-import dev.detkit.api.nn.Conv2d;
 import dev.detkit.api.nn.ConvModule;
 import dev.detkit.api.nn.FlopCounter;
 import dev.detkit.api.nn.Module;
@@ -134,26 +133,21 @@ public class FPN extends Module implements Neck {
       throw new IllegalArgumentException("start_level " + a.startLevel() + " is out of range");
     }
     act = a.actCfg() == null ? Activation.IDENTITY : a.actCfg().activation();
-    var sym = Conv2d.PaddingMode.SYMMETRIC;
     lateralConvs = register("lateral_convs", new Sequential());
     fpnConvs = register("fpn_convs", new Sequential());
     for (int i = a.startLevel(); i < backboneEndLevel; i++) {
       lateralConvs.add(
-          new ConvModule(
-              b,
-              rnd,
-              a.inChannels().get(i),
-              a.outChannels(),
-              1,
-              1,
-              0,
-              1,
-              sym,
-              a.noNormOnLateral() ? null : a.normCfg(),
-              act));
+          ConvModule.builder(b, rnd, a.inChannels().get(i), a.outChannels())
+              .norm(a.noNormOnLateral() ? null : a.normCfg())
+              .act(act)
+              .build());
       fpnConvs.add(
-          new ConvModule(
-              b, rnd, a.outChannels(), a.outChannels(), 3, 1, 1, 1, sym, a.normCfg(), act));
+          ConvModule.builder(b, rnd, a.outChannels(), a.outChannels())
+              .kernel(3)
+              .padding(1)
+              .norm(a.normCfg())
+              .act(act)
+              .build());
     }
     int extra = a.numOuts() - backboneEndLevel + a.startLevel();
     String source = a.extraSource();
@@ -164,7 +158,13 @@ public class FPN extends Module implements Neck {
                 ? a.inChannels().get(backboneEndLevel - 1)
                 : a.outChannels();
         fpnConvs.add(
-            new ConvModule(b, rnd, in, a.outChannels(), 3, 2, 1, 1, sym, a.normCfg(), act));
+            ConvModule.builder(b, rnd, in, a.outChannels())
+                .kernel(3)
+                .stride(2)
+                .padding(1)
+                .norm(a.normCfg())
+                .act(act)
+                .build());
       }
     }
     // Levels past the backbone's double its last stride; without strides, report 2^i (relative).

@@ -1,6 +1,5 @@
 package dev.detkit.necks;
 
-import dev.detkit.api.nn.Conv2d;
 import dev.detkit.api.nn.ConvModule;
 import dev.detkit.api.nn.Sequential;
 import dev.detkit.api.registry.BuildContext;
@@ -37,13 +36,20 @@ public final class PAFPN extends FPN {
     super(a, b, inStrides);
     // Seeded apart from FPN's convs; random init only matters without a checkpoint.
     Random rnd = new Random(1);
-    var sym = Conv2d.PaddingMode.SYMMETRIC;
     downsampleConvs = register("downsample_convs", new Sequential());
     pafpnConvs = register("pafpn_convs", new Sequential());
     int c = a.outChannels();
     for (int i = 1; i < usedLevels(); i++) {
-      downsampleConvs.add(new ConvModule(b, rnd, c, c, 3, 2, 1, 1, sym, a.normCfg(), act));
-      pafpnConvs.add(new ConvModule(b, rnd, c, c, 3, 1, 1, 1, sym, a.normCfg(), act));
+      downsampleConvs.add(
+          ConvModule.builder(b, rnd, c, c)
+              .kernel(3)
+              .stride(2)
+              .padding(1)
+              .norm(a.normCfg())
+              .act(act)
+              .build());
+      pafpnConvs.add(
+          ConvModule.builder(b, rnd, c, c).kernel(3).padding(1).norm(a.normCfg()).act(act).build());
     }
   }
 

@@ -149,4 +149,103 @@ public final class ConvModule extends Layer {
     }
     super.close();
   }
+
+  /**
+   * A ConvModule by named options ({@code ConvModule.builder(b, rnd, in, out).kernel(3).padding(1)
+   * .norm(cfg).act(Activation.SILU).build()}); defaults are mmcv's: kernel 1, stride 1, padding 0,
+   * groups 1, symmetric padding, no norm, ReLU, and {@code bias='auto'} (a bias exactly without
+   * norm).
+   */
+  public static Builder builder(Backend b, Random rnd, int in, int out) {
+    return new Builder(b, rnd, in, out);
+  }
+
+  /** Named options for {@link ConvModule}. */
+  public static final class Builder {
+    private final Backend b;
+    private final Random rnd;
+    private final int in;
+    private final int out;
+    private int kernel = 1;
+    private int stride = 1;
+    private int padding;
+    private int groups = 1;
+    private Conv2d.PaddingMode mode = Conv2d.PaddingMode.SYMMETRIC;
+    private NormCfg norm;
+    private Activation act = Activation.RELU;
+    private Boolean bias;
+
+    private Builder(Backend b, Random rnd, int in, int out) {
+      this.b = b;
+      this.rnd = rnd;
+      this.in = in;
+      this.out = out;
+    }
+
+    public Builder kernel(int k) {
+      this.kernel = k;
+      return this;
+    }
+
+    public Builder stride(int s) {
+      this.stride = s;
+      return this;
+    }
+
+    /** Symmetric padding on every side (ignored in TF-SAME mode). */
+    public Builder padding(int p) {
+      this.padding = p;
+      return this;
+    }
+
+    public Builder groups(int g) {
+      this.groups = g;
+      return this;
+    }
+
+    /** Depthwise: one group per input channel. */
+    public Builder depthwise() {
+      this.groups = in;
+      return this;
+    }
+
+    public Builder mode(Conv2d.PaddingMode m) {
+      this.mode = m;
+      return this;
+    }
+
+    /** The norm after the conv; null for none. */
+    public Builder norm(NormCfg cfg) {
+      this.norm = cfg;
+      return this;
+    }
+
+    /** The activation after the norm ({@link Activation#IDENTITY} for none). */
+    public Builder act(Activation a) {
+      this.act = a;
+      return this;
+    }
+
+    /** mmcv's explicit {@code bias} (FCOS's {@code conv_bias=True}: bias and GN). */
+    public Builder bias(boolean withBias) {
+      this.bias = withBias;
+      return this;
+    }
+
+    public ConvModule build() {
+      return new ConvModule(
+          b,
+          rnd,
+          in,
+          out,
+          kernel,
+          stride,
+          padding,
+          groups,
+          mode,
+          norm,
+          act,
+          bias == null ? norm == null : bias);
+    }
+  }
 }

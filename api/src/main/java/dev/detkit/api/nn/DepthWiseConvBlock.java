@@ -19,8 +19,11 @@ public final class DepthWiseConvBlock extends Layer {
   public DepthWiseConvBlock(
       Backend b, Random rnd, int in, int out, NormCfg norm, boolean convBnActPattern) {
     var same = Conv2d.PaddingMode.TF_SAME;
-    depthwise = register("depthwise_conv", new Conv2d(b, rnd, in, in, 3, 1, 0, 1, in, false, same));
-    pointwise = register("pointwise_conv", new Conv2d(b, rnd, in, out, 1, 1, 0, 1, 1, true, same));
+    depthwise =
+        register(
+            "depthwise_conv",
+            Conv2d.builder(b, rnd, in, in).kernel(3).depthwise().bias(false).mode(same).build());
+    pointwise = register("pointwise_conv", Conv2d.builder(b, rnd, in, out).mode(same).build());
     // mmdet stores build_norm_layer's layer as "bn" whatever its type (GN included).
     bn = norm == null ? null : register("bn", norm.build(b, out));
     swishAfter = convBnActPattern;

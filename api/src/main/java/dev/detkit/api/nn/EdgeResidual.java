@@ -33,7 +33,14 @@ public final class EdgeResidual extends Layer {
       double dropPathRate) {
     conv1 =
         register(
-            "conv1", new ConvModule(b, rnd, in, mid, kernel, 1, kernel / 2, 1, mode, norm, act));
+            "conv1",
+            ConvModule.builder(b, rnd, in, mid)
+                .kernel(kernel)
+                .padding(kernel / 2)
+                .mode(mode)
+                .norm(norm)
+                .act(act)
+                .build());
     se =
         seRatio > 0
             ? register("se", new SELayer(b, rnd, mid, seRatio, act, Activation.SIGMOID))
@@ -41,7 +48,12 @@ public final class EdgeResidual extends Layer {
     conv2 =
         register(
             "conv2",
-            new ConvModule(b, rnd, mid, out, 1, stride, 0, 1, mode, norm, Activation.IDENTITY));
+            ConvModule.builder(b, rnd, mid, out)
+                .stride(stride)
+                .mode(mode)
+                .norm(norm)
+                .act(Activation.IDENTITY)
+                .build());
     residual = stride == 1 && in == out && withResidual;
     dropPath = new DropPath(dropPathRate, rnd);
   }

@@ -36,12 +36,22 @@ public final class InvertedResidual extends Layer {
       double dropPathRate) {
     expandConv =
         mid != in
-            ? register("expand_conv", new ConvModule(b, rnd, in, mid, 1, 1, 0, 1, mode, norm, act))
+            ? register(
+                "expand_conv",
+                ConvModule.builder(b, rnd, in, mid).mode(mode).norm(norm).act(act).build())
             : null;
     depthwiseConv =
         register(
             "depthwise_conv",
-            new ConvModule(b, rnd, mid, mid, kernel, stride, kernel / 2, mid, mode, norm, act));
+            ConvModule.builder(b, rnd, mid, mid)
+                .kernel(kernel)
+                .stride(stride)
+                .padding(kernel / 2)
+                .depthwise()
+                .mode(mode)
+                .norm(norm)
+                .act(act)
+                .build());
     se =
         seRatio > 0
             ? register("se", new SELayer(b, rnd, mid, seRatio, act, Activation.SIGMOID))
@@ -49,7 +59,11 @@ public final class InvertedResidual extends Layer {
     linearConv =
         register(
             "linear_conv",
-            new ConvModule(b, rnd, mid, out, 1, 1, 0, 1, mode, norm, Activation.IDENTITY));
+            ConvModule.builder(b, rnd, mid, out)
+                .mode(mode)
+                .norm(norm)
+                .act(Activation.IDENTITY)
+                .build());
     residual = stride == 1 && in == out;
     dropPath = new DropPath(dropPathRate, rnd);
   }

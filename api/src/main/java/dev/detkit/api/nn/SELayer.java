@@ -17,16 +17,8 @@ public final class SELayer extends Layer {
   public SELayer(
       Backend b, Random rnd, int channels, double ratio, Activation act1, Activation act2) {
     int squeeze = (int) (channels / ratio);
-    conv1 =
-        register(
-            "conv1",
-            new ConvModule(
-                b, rnd, channels, squeeze, 1, 1, 0, 1, Conv2d.PaddingMode.SYMMETRIC, null, act1));
-    conv2 =
-        register(
-            "conv2",
-            new ConvModule(
-                b, rnd, squeeze, channels, 1, 1, 0, 1, Conv2d.PaddingMode.SYMMETRIC, null, act2));
+    conv1 = register("conv1", ConvModule.builder(b, rnd, channels, squeeze).act(act1).build());
+    conv2 = register("conv2", ConvModule.builder(b, rnd, squeeze, channels).act(act2).build());
   }
 
   @Override

@@ -21,8 +21,7 @@ public final class DownChannelBlock extends Layer {
       Backend b, Random rnd, int in, int out, NormCfg norm, boolean convBnActPattern) {
     conv =
         register(
-            "down_conv",
-            new Conv2d(b, rnd, in, out, 1, 1, 0, 1, 1, true, Conv2d.PaddingMode.TF_SAME));
+            "down_conv", Conv2d.builder(b, rnd, in, out).mode(Conv2d.PaddingMode.TF_SAME).build());
     // mmdet stores build_norm_layer's layer as "bn" whatever its type (GN included).
     bn = norm == null ? null : register("bn", norm.build(b, out));
     swishAfter = convBnActPattern;
