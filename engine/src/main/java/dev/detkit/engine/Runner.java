@@ -12,25 +12,16 @@ import dev.detkit.api.model.TrainableDetector;
 import dev.detkit.api.nn.BatchNorm2d;
 import dev.detkit.api.nn.LoadReport;
 import dev.detkit.api.nn.Module;
-import dev.detkit.api.nn.Parameter;
 import dev.detkit.api.registry.BuildContext;
 import dev.detkit.api.registry.ComponentKind;
 import dev.detkit.api.registry.Registry;
-import dev.detkit.api.structures.DetSample;
 import dev.detkit.api.tensor.Backend;
 import dev.detkit.api.tensor.Capability;
-import dev.detkit.api.tensor.GradientScope;
-import dev.detkit.api.tensor.Tensor;
-import dev.detkit.api.tensor.TensorScope;
 import dev.detkit.data.CocoDataset;
 import dev.detkit.data.Pipeline;
 import dev.detkit.engine.dist.DataParallel;
-import dev.detkit.engine.hooks.CheckpointHook;
-import dev.detkit.engine.hooks.DetVisualizationHook;
 import dev.detkit.engine.hooks.Hook;
-import dev.detkit.engine.hooks.LoggerHook;
 import dev.detkit.engine.optim.OptimWrapper;
-import dev.detkit.engine.optim.ParamGroup;
 import dev.detkit.engine.sched.LrSchedule;
 import dev.detkit.engine.sched.ParamScheduler;
 import java.io.IOException;
@@ -39,13 +30,9 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.Comparator;
-import java.util.IdentityHashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * mmengine's {@code Runner} for training: builds the model, optimizer wrapper, schedule,
@@ -65,22 +52,14 @@ public final class Runner implements AutoCloseable {
   private final Module model;
   private final OptimWrapper optim;
   private final LrSchedule schedule;
-  private final TrainLoopCfg loop;
+  private final RunnerConfig settings;
   private final TrainDataLoader loader;
-  private final Validator validator;
   private final List<Hook> hooks;
   private final ScalarLog scalars;
-  private final long seed;
   private final List<String> classes;
   private final DataParallel dp;
-
-  private int epoch;
-  private long iter;
-  private int innerIter;
-  private int samplerEpoch;
-  private double lr;
-  private double etaSeconds;
-  private final List<Map<String, Double>> valHistory = new ArrayList<>();
+  private final TrainState state = new TrainState();
+  private final TrainLoop loop;
 
   /**
    * Builds everything; {@code resume} continues from the work dir's last checkpoint (also when the
@@ -119,21 +98,11 @@ public final class Runner implements AutoCloseable {
     this.err = err;
     Registry registry = Registry.get();
     BuildContext ctx = new BuildContext(registry, backend);
-    this.seed = seedOf(cfg);
-    this.loop =
-        registry.bindArgs(TrainLoopCfg.class, cfg.map("train_cfg"), "train_cfg", "train_cfg");
-    DataloaderCfg dl =
-        registry.bindArgs(
-            DataloaderCfg.class,
-            cfg.map("train_dataloader"),
-            "train_dataloader",
-            "train_dataloader");
+    this.settings = RunnerConfig.read(cfg, registry);
     // Config-only parts first, so a misspelt hook or scheduler fails before any data is read.
-    this.hooks = isMain() ? hooks(ctx) : computeHooks(hooks(ctx));
+    List<Hook> allHooks = hooks(ctx);
+    this.hooks = isMain() ? allHooks : allHooks.stream().filter(h -> !h.recordOnly()).toList();
     List<ParamScheduler> schedulers = schedulers(ctx);
-    OptimWrapper.Args ow =
-        registry.bindArgs(
-            OptimWrapper.Args.class, cfg.map("optim_wrapper"), "OptimWrapper", "optim_wrapper");
     CocoDataset dataset =
         registry.build(
             ComponentKind.DATASET,
@@ -145,17 +114,16 @@ public final class Runner implements AutoCloseable {
     Pipeline pipeline =
         Pipeline.build(
             cfg.at("train_dataloader.dataset.pipeline"), "train_dataloader.dataset.pipeline", ctx);
-    CfgNode refetch = cfg.at("train_dataloader.dataset.max_refetch");
     this.loader =
         new TrainDataLoader(
             dataset,
             pipeline,
-            dl,
-            seed,
-            refetch != null && refetch.unwrapped() instanceof Long n ? n.intValue() : 1000,
+            settings.dataloader(),
+            settings.seed(),
+            settings.maxRefetch(),
             dp == null ? 0 : dp.group().rank(),
             worldSize());
-    this.validator = Validator.of(cfg, ctx);
+    Validator validator = Validator.of(cfg, ctx);
     this.detector =
         registry.build(
             ComponentKind.DETECTOR, cfg.map("model"), "model", TrainableDetector.class, ctx);
@@ -163,21 +131,23 @@ public final class Runner implements AutoCloseable {
     loadFrom();
     model.train(true);
     model.requireGradients();
-    this.optim = OptimWrapper.build(ow, model, ctx);
+    this.optim = OptimWrapper.build(settings.optimWrapper(), model, ctx);
     int perEpoch = loader.batchesPerEpoch();
     this.schedule =
         new LrSchedule(
-            scaledLr(cfg, optim.optimizer().baseLr(), dl),
+            scaledLr(optim.optimizer().baseLr()),
             schedulers.stream().map(s -> s.iterBased(perEpoch)).toList());
-    this.lr = schedule.baseLr();
+    state.lr = schedule.baseLr();
+    this.loop =
+        new TrainLoop(
+            this, state, settings.loop(), loader, detector, optim, validator, hooks, dp, backend);
     try {
       Files.createDirectories(workDir);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot create work dir " + workDir, e);
     }
     this.scalars = new ScalarLog(workDir.resolve("scalars.jsonl"));
-    CfgNode resumeNode = cfg.at("resume");
-    if (resume || (resumeNode != null && Boolean.TRUE.equals(resumeNode.unwrapped()))) {
+    if (resume || settings.resume()) {
       resumeFromLast();
     }
     if (dp != null) {
@@ -196,18 +166,6 @@ public final class Runner implements AutoCloseable {
     }
   }
 
-  /** The optimizer's parameters, each once (tied weights are one parameter under two names). */
-  private List<Parameter> trainableParameters() {
-    Set<Parameter> seen = Collections.newSetFromMap(new IdentityHashMap<>());
-    List<Parameter> out = new ArrayList<>();
-    for (ParamGroup g : optim.optimizer().groups()) {
-      if (seen.add(g.param())) {
-        out.add(g.param());
-      }
-    }
-    return out;
-  }
-
   /** True on the process that writes (rank 0, or the only process). */
   public boolean isMain() {
     return dp == null || dp.isMain();
@@ -223,40 +181,21 @@ public final class Runner implements AutoCloseable {
     return dp;
   }
 
-  /** The hooks that change training rather than write its record: what ranks above 0 run. */
-  private static List<Hook> computeHooks(List<Hook> all) {
-    List<Hook> out = new ArrayList<>();
-    for (Hook h : all) {
-      if (!(h instanceof CheckpointHook
-          || h instanceof LoggerHook
-          || h instanceof DetVisualizationHook)) {
-        out.add(h);
-      }
+  /**
+   * The lr scaled by the real total batch (per-rank batch times ranks), as mmengine's
+   * auto_scale_lr.
+   */
+  private double scaledLr(double lr) {
+    Long base = settings.autoScaleLrBase();
+    if (base == null) {
+      return lr;
     }
-    return out;
-  }
-
-  private static long seedOf(ResolvedConfig cfg) {
-    CfgNode s = cfg.at("randomness.seed");
-    return s != null && s.unwrapped() instanceof Long v ? v : 0L;
-  }
-
-  private double scaledLr(ResolvedConfig cfg, double lr, DataloaderCfg dl) {
-    CfgNode enable = cfg.at("auto_scale_lr.enable");
-    CfgNode base = cfg.at("auto_scale_lr.base_batch_size");
-    if (enable != null
-        && Boolean.TRUE.equals(enable.unwrapped())
-        && base != null
-        && base.unwrapped() instanceof Long b) {
-      // mmengine scales by the real total batch: per-rank batch times the world size.
-      int total = dl.batchSize() * worldSize();
-      double scaled = lr * total / b;
-      out.printf(
-          "auto_scale_lr: lr %.6g -> %.6g (batch %d x %d ranks / base %d)%n",
-          lr, scaled, dl.batchSize(), worldSize(), b);
-      return scaled;
-    }
-    return lr;
+    int batch = settings.dataloader().batchSize();
+    double scaled = lr * batch * worldSize() / base;
+    out.printf(
+        "auto_scale_lr: lr %.6g -> %.6g (batch %d x %d ranks / base %d)%n",
+        lr, scaled, batch, worldSize(), base);
+    return scaled;
   }
 
   private List<ParamScheduler> schedulers(BuildContext ctx) {
@@ -301,8 +240,8 @@ public final class Runner implements AutoCloseable {
   }
 
   private void loadFrom() {
-    CfgNode n = cfg.at("load_from");
-    if (n != null && n.unwrapped() instanceof String from) {
+    String from = settings.loadFrom();
+    if (from != null) {
       Path p = Path.of(from);
       LoadReport r = model.loadStateDict(Checkpoints.load(p), backend, false, from);
       out.println(
@@ -331,9 +270,9 @@ public final class Runner implements AutoCloseable {
     Map<String, TensorData> all = dev.detkit.api.checkpoint.Safetensors.read(ckpt);
     hooks.forEach(h -> h.afterLoadCheckpoint(this, all));
     optim.optimizer().loadState(TrainCheckpoint.optimizerState(ckpt));
-    epoch = s.epoch();
-    iter = s.iter();
-    out.printf("resumed from %s: epoch %d, iteration %d%n", ckpt, epoch, iter);
+    state.epoch = s.epoch();
+    state.iter = s.iter();
+    out.printf("resumed from %s: epoch %d, iteration %d%n", ckpt, state.epoch, state.iter);
   }
 
   // ---- state the hooks read ----
@@ -357,31 +296,29 @@ public final class Runner implements AutoCloseable {
 
   /** Completed epochs (mmengine's {@code runner.epoch}; during an epoch, its 0-based index). */
   public int epoch() {
-    return epoch;
+    return state.epoch;
   }
 
   /** Completed iterations over the whole run. */
   public long iter() {
-    return iter;
+    return state.iter;
   }
 
   /** Completed iterations of the current epoch. */
   public int innerIter() {
-    return innerIter;
+    return state.innerIter;
   }
 
   public int itersPerEpoch() {
-    return loader.batchesPerEpoch();
+    return loop.itersPerEpoch();
   }
 
   public int maxEpochs() {
-    return loop.byEpoch()
-        ? loop.maxEpochs()
-        : (int) ((loop.maxIters() + itersPerEpoch() - 1) / itersPerEpoch());
+    return loop.maxEpochs();
   }
 
   public long maxIters() {
-    return loop.byEpoch() ? (long) loop.maxEpochs() * itersPerEpoch() : loop.maxIters();
+    return loop.maxIters();
   }
 
   public LrSchedule schedule() {
@@ -389,19 +326,19 @@ public final class Runner implements AutoCloseable {
   }
 
   public void setLr(double lr) {
-    this.lr = lr;
+    state.lr = lr;
   }
 
   public double etaSeconds() {
-    return etaSeconds;
+    return state.etaSeconds;
   }
 
   public void setEtaSeconds(double s) {
-    this.etaSeconds = s;
+    state.etaSeconds = s;
   }
 
   public void setSamplerEpoch(int e) {
-    this.samplerEpoch = e;
+    state.samplerEpoch = e;
   }
 
   public ScalarLog scalars() {
@@ -418,7 +355,7 @@ public final class Runner implements AutoCloseable {
 
   /** Validation results so far, one map per validation. */
   public List<Map<String, Double>> valHistory() {
-    return valHistory;
+    return state.valHistory;
   }
 
   /** Peak resident memory of the process so far, in MB (mmdet's "Mem" on a CPU). */
@@ -435,7 +372,8 @@ public final class Runner implements AutoCloseable {
           file,
           model,
           optim.optimizer(),
-          new TrainCheckpoint.State(epoch, iter, seed, cfg.file().getFileName().toString()),
+          new TrainCheckpoint.State(
+              state.epoch, state.iter, settings.seed(), cfg.file().getFileName().toString()),
           extra);
     } finally {
       hooks.forEach(h -> h.afterSaveCheckpoint(this));
@@ -454,94 +392,16 @@ public final class Runner implements AutoCloseable {
     if (isMain()) {
       writeResolvedConfig();
     }
-    hooks.forEach(h -> h.beforeTrain(this));
-    Map<String, Double> last = Map.of();
-    while (iter < maxIters()) {
-      int perEpoch = itersPerEpoch();
-      epoch = (int) (iter / perEpoch);
-      innerIter = (int) (iter % perEpoch);
-      samplerEpoch = 0;
-      hooks.forEach(h -> h.beforeTrainEpoch(this));
-      List<int[]> batches = loader.batches(samplerEpoch);
-      while (innerIter < perEpoch && iter < maxIters()) {
-        runIter(batches.get(innerIter));
-      }
-      if (innerIter == perEpoch) {
-        epoch++;
-        hooks.forEach(h -> h.afterTrainEpoch(this));
-        if (validator != null && isMain() && shouldValidate()) {
-          last = validate();
-        }
-      }
-    }
-    hooks.forEach(h -> h.afterTrain(this));
+    Map<String, Double> last = loop.run();
     if (isMain()) {
       TrainCurves.write(scalars.file(), workDir.resolve("curves.png"));
     }
     return last;
   }
 
-  private boolean shouldValidate() {
-    long step = loop.byEpoch() ? epoch : iter;
-    return step >= loop.valBegin() && step % loop.valInterval() == 0
-        || (loop.byEpoch() ? epoch == maxEpochs() : iter == maxIters());
-  }
-
-  private void runIter(int[] batch) {
-    hooks.forEach(h -> h.beforeTrainIter(this));
-    long t0 = System.nanoTime();
-    List<DetSample> samples = loader.load(batch, samplerEpoch);
-    long t1 = System.nanoTime();
-    Map<String, Double> losses = new LinkedHashMap<>();
-    try (TensorScope scope = TensorScope.open();
-        GradientScope g = backend.recordGradients()) {
-      Map<String, Tensor> terms = detector.loss(samples);
-      Tensor total = null;
-      for (Tensor t : terms.values()) {
-        total = total == null ? t : total.add(t);
-      }
-      losses.put("loss", total.item());
-      for (Map.Entry<String, Tensor> e : terms.entrySet()) {
-        losses.put(e.getKey(), e.getValue().item());
-      }
-      if (dp == null) {
-        optim.update(total, lr);
-      } else {
-        optim.update(total, lr, () -> dp.averageGradients(trainableParameters()));
-      }
-    }
-    if (dp != null) {
-      losses = new LinkedHashMap<>(dp.meanOverRanks(losses, backend));
-      // Seconds this rank spent in the gradient all-reduce (logged beside mmengine's time keys).
-      losses.put("allreduce_time", dp.lastAllReduceSeconds());
-    }
-    if (!Double.isNaN(optim.lastGradNorm())) {
-      losses.put("grad_norm", optim.lastGradNorm());
-    }
-    long t2 = System.nanoTime();
-    iter++;
-    innerIter++;
-    IterRecord rec = new IterRecord(losses, lr, (t2 - t0) / 1e9, (t1 - t0) / 1e9);
-    hooks.forEach(h -> h.afterTrainIter(this, rec));
-  }
-
   /** One pass of the validation loop (eval mode, no gradients); returns its metrics. */
   public Map<String, Double> validate() {
-    hooks.forEach(h -> h.beforeVal(this));
-    model.train(false);
-    Map<String, Double> metrics;
-    try (GradientScope off = backend.noGradients()) {
-      metrics =
-          validator.run(
-              detector,
-              workDir.resolve("val_results.bbox.json"),
-              (s, d) -> hooks.forEach(h -> h.afterValIter(this, s, d)));
-    } finally {
-      model.train(true);
-    }
-    valHistory.add(metrics);
-    hooks.forEach(h -> h.afterVal(this, metrics));
-    return metrics;
+    return loop.validate();
   }
 
   private void writeResolvedConfig() {

@@ -57,6 +57,11 @@ public final class CheckpointHook implements Hook {
   }
 
   @Override
+  public boolean recordOnly() {
+    return true;
+  }
+
+  @Override
   public int priority() {
     return 70;
   }

@@ -51,6 +51,11 @@ public final class DetVisualizationHook implements Hook {
   }
 
   @Override
+  public boolean recordOnly() {
+    return true;
+  }
+
+  @Override
   public void afterValIter(Runner runner, DetSample sample, Detections detections) {
     if (!args.draw() || seen++ % args.interval() != 0) {
       return;

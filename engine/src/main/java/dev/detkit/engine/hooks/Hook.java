@@ -13,6 +13,14 @@ import java.util.Map;
  */
 public interface Hook {
 
+  /**
+   * True for hooks that only write the run's record (logs, checkpoints, drawings): in a
+   * data-parallel job only rank 0 runs them, while hooks that change training run on every rank.
+   */
+  default boolean recordOnly() {
+    return false;
+  }
+
   /** mmengine's priority; hooks run in ascending order. */
   default int priority() {
     return 50;

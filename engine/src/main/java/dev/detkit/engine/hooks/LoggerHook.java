@@ -48,6 +48,11 @@ public final class LoggerHook implements Hook {
   }
 
   @Override
+  public boolean recordOnly() {
+    return true;
+  }
+
+  @Override
   public int priority() {
     return 90;
   }
