@@ -30,8 +30,7 @@ public final class ChannelMapper extends Module implements Neck {
       name = "ChannelMapper",
       summary = "one conv per level to a common channel count, optional stride-2 extra levels")
   public static ChannelMapper build(Args a, BuildContext ctx) {
-    NeckInputs.checkInChannels(a.inChannels(), ctx.inputs());
-    return new ChannelMapper(a, ctx.backend(), NeckInputs.strides(ctx.inputs()));
+    return new ChannelMapper(a, ctx.backend(), NeckInputs.checkedStrides(a.inChannels(), ctx));
   }
 
   /**

@@ -35,8 +35,7 @@ public class FPN extends Module implements Neck {
       summary =
           "feature pyramid: lateral 1x1, top-down nearest upsampling, 3x3 outputs, extra levels")
   public static FPN build(Args a, BuildContext ctx) {
-    NeckInputs.checkInChannels(a.inChannels(), ctx.inputs());
-    return new FPN(a, ctx.backend(), NeckInputs.strides(ctx.inputs()));
+    return new FPN(a, ctx.backend(), NeckInputs.checkedStrides(a.inChannels(), ctx));
   }
 
   /**

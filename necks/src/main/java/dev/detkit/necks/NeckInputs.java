@@ -7,6 +7,16 @@ import java.util.List;
 public final class NeckInputs {
   private NeckInputs() {}
 
+  /**
+   * Checks {@code in_channels} against the levels a neck is built on and returns their strides
+   * (null for a neck built on its own).
+   */
+  public static List<Integer> checkedStrides(
+      List<Integer> inChannels, dev.detkit.api.registry.BuildContext ctx) {
+    checkInChannels(inChannels, ctx.inputs());
+    return strides(ctx.inputs());
+  }
+
   /** The input levels' strides, or null for a neck built on its own. */
   public static List<Integer> strides(List<FeatureInfo> inputs) {
     return inputs == null ? null : inputs.stream().map(FeatureInfo::stride).toList();

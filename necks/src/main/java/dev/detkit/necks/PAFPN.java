@@ -25,8 +25,7 @@ public final class PAFPN extends FPN {
       name = "PAFPN",
       summary = "FPN plus a bottom-up path: stride-2 3x3 convs added level by level, 3x3 outputs")
   public static PAFPN build(Args a, BuildContext ctx) {
-    NeckInputs.checkInChannels(a.inChannels(), ctx.inputs());
-    return new PAFPN(a, ctx.backend(), NeckInputs.strides(ctx.inputs()));
+    return new PAFPN(a, ctx.backend(), NeckInputs.checkedStrides(a.inChannels(), ctx));
   }
 
   private final Sequential downsampleConvs;

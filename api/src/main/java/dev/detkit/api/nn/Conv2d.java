@@ -135,56 +135,17 @@ public final class Conv2d extends Layer {
     return new Builder(b, rnd, in, out);
   }
 
-  /** Named options for {@link Conv2d}. */
-  public static final class Builder {
-    private final Backend b;
-    private final Random rnd;
-    private final int in;
-    private final int out;
-    private int kernel = 1;
-    private int stride = 1;
-    private int padding;
+  /** Named options for {@link Conv2d}: the shared geometry plus dilation and bias. */
+  public static final class Builder extends ConvOptions<Builder> {
     private int dilation = 1;
-    private int groups = 1;
     private boolean bias = true;
-    private PaddingMode mode = PaddingMode.SYMMETRIC;
 
     private Builder(Backend b, Random rnd, int in, int out) {
-      this.b = b;
-      this.rnd = rnd;
-      this.in = in;
-      this.out = out;
-    }
-
-    public Builder kernel(int k) {
-      this.kernel = k;
-      return this;
-    }
-
-    public Builder stride(int s) {
-      this.stride = s;
-      return this;
-    }
-
-    /** Symmetric padding on every side (ignored in {@link PaddingMode#TF_SAME}). */
-    public Builder padding(int p) {
-      this.padding = p;
-      return this;
+      super(b, rnd, in, out);
     }
 
     public Builder dilation(int d) {
       this.dilation = d;
-      return this;
-    }
-
-    public Builder groups(int g) {
-      this.groups = g;
-      return this;
-    }
-
-    /** Depthwise: one group per input channel. */
-    public Builder depthwise() {
-      this.groups = in;
       return this;
     }
 
@@ -193,13 +154,9 @@ public final class Conv2d extends Layer {
       return this;
     }
 
-    public Builder mode(PaddingMode m) {
-      this.mode = m;
-      return this;
-    }
-
     public Conv2d build() {
-      return new Conv2d(b, rnd, in, out, kernel, stride, padding, dilation, groups, bias, mode);
+      return new Conv2d(
+          backend, rnd, in, out, kernel, stride, padding, dilation, groups, bias, mode);
     }
   }
 }

@@ -160,58 +160,14 @@ public final class ConvModule extends Layer {
     return new Builder(b, rnd, in, out);
   }
 
-  /** Named options for {@link ConvModule}. */
-  public static final class Builder {
-    private final Backend b;
-    private final Random rnd;
-    private final int in;
-    private final int out;
-    private int kernel = 1;
-    private int stride = 1;
-    private int padding;
-    private int groups = 1;
-    private Conv2d.PaddingMode mode = Conv2d.PaddingMode.SYMMETRIC;
+  /** Named options for {@link ConvModule}: the shared geometry plus norm, activation and bias. */
+  public static final class Builder extends ConvOptions<Builder> {
     private NormCfg norm;
     private Activation act = Activation.RELU;
     private Boolean bias;
 
     private Builder(Backend b, Random rnd, int in, int out) {
-      this.b = b;
-      this.rnd = rnd;
-      this.in = in;
-      this.out = out;
-    }
-
-    public Builder kernel(int k) {
-      this.kernel = k;
-      return this;
-    }
-
-    public Builder stride(int s) {
-      this.stride = s;
-      return this;
-    }
-
-    /** Symmetric padding on every side (ignored in TF-SAME mode). */
-    public Builder padding(int p) {
-      this.padding = p;
-      return this;
-    }
-
-    public Builder groups(int g) {
-      this.groups = g;
-      return this;
-    }
-
-    /** Depthwise: one group per input channel. */
-    public Builder depthwise() {
-      this.groups = in;
-      return this;
-    }
-
-    public Builder mode(Conv2d.PaddingMode m) {
-      this.mode = m;
-      return this;
+      super(b, rnd, in, out);
     }
 
     /** The norm after the conv; null for none. */
@@ -234,7 +190,7 @@ public final class ConvModule extends Layer {
 
     public ConvModule build() {
       return new ConvModule(
-          b,
+          backend,
           rnd,
           in,
           out,

@@ -30,8 +30,7 @@ public final class BiFPN extends Module implements Neck {
       name = "BiFPN",
       summary = "EfficientDet's weighted bidirectional pyramid (mmdet's projects/EfficientDet)")
   public static BiFPN build(Args a, BuildContext ctx) {
-    NeckInputs.checkInChannels(a.inChannels(), ctx.inputs());
-    return new BiFPN(a, ctx.backend(), NeckInputs.strides(ctx.inputs()));
+    return new BiFPN(a, ctx.backend(), NeckInputs.checkedStrides(a.inChannels(), ctx));
   }
 
   /**
