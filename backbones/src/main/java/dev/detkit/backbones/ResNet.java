@@ -64,15 +64,15 @@ public final class ResNet extends Module implements Backbone {
       @Default("false") boolean deepStem,
       @Default("false") boolean avgDown,
       @Default("-1") int frozenStages,
-      @Default("null") Object convCfg,
+      @Default("null") Map<String, Object> convCfg,
       @Default("{type: BN, requires_grad: true}") NormCfg normCfg,
       @Default("true") boolean normEval,
-      @Default("null") Object dcn,
-      @Default("null") Object stageWithDcn,
-      @Default("null") Object plugins,
+      @Default("null") Map<String, Object> dcn,
+      @Default("null") List<Boolean> stageWithDcn,
+      @Default("null") List<Map<String, Object>> plugins,
       @Default("false") boolean withCp,
       @Default("true") boolean zeroInitResidual,
-      @Default("null") Object pretrained,
+      @Default("null") String pretrained,
       @Default("null") Object initCfg) {
     public Args {
       if (!BLOCKS.containsKey(depth)) {

@@ -3,6 +3,7 @@ package dev.detkit.data;
 import dev.detkit.api.registry.Component;
 import dev.detkit.api.registry.ComponentKind;
 import dev.detkit.api.registry.Default;
+import java.util.Map;
 
 /**
  * mmdet's {@code LoadAnnotations}: copies the dataset's boxes ({@code [x1, y1, x2, y2]}), labels
@@ -22,9 +23,9 @@ public final class LoadAnnotations implements Transform {
       @Default("false") boolean withMask,
       @Default("false") boolean withSeg,
       @Default("false") boolean poly2mask,
-      @Default("null") Object boxType,
+      @Default("null") String boxType,
       @Default("false") boolean resetId,
-      @Default("null") Object backendArgs) {
+      @Default("null") Map<String, Object> backendArgs) {
     public Args {
       if (withMask || withSeg) {
         throw new IllegalArgumentException("with_mask and with_seg are not supported");

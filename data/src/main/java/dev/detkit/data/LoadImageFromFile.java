@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.Map;
 import org.opencv.core.CvException;
 import org.opencv.core.Mat;
 import org.opencv.core.MatOfByte;
@@ -28,9 +29,9 @@ public final class LoadImageFromFile implements Transform {
       @Default("false") boolean toFloat32,
       @Default("color") String colorType,
       @Default("cv2") String imdecodeBackend,
-      @Default("null") Object fileClientArgs,
+      @Default("null") Map<String, Object> fileClientArgs,
       @Default("false") boolean ignoreEmpty,
-      @Default("null") Object backendArgs) {
+      @Default("null") Map<String, Object> backendArgs) {
     public Args {
       if (!colorType.equals("color")) {
         throw new IllegalArgumentException(

@@ -5,6 +5,7 @@ import dev.detkit.api.registry.ComponentKind;
 import dev.detkit.api.registry.Default;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /**
  * mmcv's {@code RandomResize}: with {@code ratio_range}, the scale is {@code scale * ratio} for a
@@ -22,7 +23,7 @@ public final class RandomResize implements Transform {
   public record Args(
       List<Object> scale,
       @Default("null") List<Double> ratioRange,
-      @Default("{type: Resize}") Object resizeType,
+      @Default("{type: Resize}") Map<String, Object> resizeType,
       @Default("false") boolean keepRatio,
       @Default("true") boolean clipObjectBorder) {
     public Args {

@@ -16,7 +16,7 @@ public record DataloaderCfg(
     @Default("false") boolean dropLast,
     @Default("{type: DefaultSampler, shuffle: true}") Map<String, Object> sampler,
     @Default("null") Map<String, Object> batchSampler,
-    Object dataset) {
+    Map<String, Object> dataset) {
   public DataloaderCfg {
     if (batchSize < 1) {
       throw new IllegalArgumentException("batch_size must be at least 1");

@@ -1,6 +1,7 @@
 package dev.detkit.engine;
 
 import dev.detkit.api.registry.Default;
+import java.util.List;
 
 /**
  * mmengine's {@code train_cfg}: {@code EpochBasedTrainLoop} with {@code max_epochs} or {@code
@@ -13,7 +14,7 @@ public record TrainLoopCfg(
     @Default("null") Long maxIters,
     @Default("1") int valInterval,
     @Default("1") int valBegin,
-    @Default("null") Object dynamicIntervals) {
+    @Default("null") List<List<Integer>> dynamicIntervals) {
   public TrainLoopCfg {
     switch (type) {
       case "EpochBasedTrainLoop" -> {

@@ -5,6 +5,7 @@ import dev.detkit.api.registry.ComponentConfig;
 import dev.detkit.api.registry.ComponentKind;
 import dev.detkit.api.registry.Default;
 import dev.detkit.api.registry.Kind;
+import java.util.Map;
 
 /**
  * Arguments of mmdet's {@code ATSSHead} and {@code GFLHead} (with {@code AnchorHead}'s); {@code
@@ -18,7 +19,7 @@ public record ATSSHeadArgs(
     @Default("3") int predKernelSize,
     @Default("4") int stackedConvs,
     @Default("256") int featChannels,
-    @Default("null") Object convCfg,
+    @Default("null") Map<String, Object> convCfg,
     @Default("{type: GN, num_groups: 32, requires_grad: true}") NormCfg normCfg,
     @Default("true") boolean regDecodedBbox,
     @Kind(ComponentKind.PRIOR_GENERATOR)

@@ -6,6 +6,7 @@ import dev.detkit.api.registry.ComponentKind;
 import dev.detkit.api.registry.Default;
 import dev.detkit.api.registry.Kind;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Arguments of mmdet's {@code FCOSHead} (with {@code AnchorFreeHead}'s); {@code train_cfg}/{@code
@@ -36,7 +37,7 @@ public record FCOSHeadArgs(
         ComponentConfig lossCenterness,
     @Kind(ComponentKind.BBOX_CODER) @Default("{type: DistancePointBBoxCoder}")
         ComponentConfig bboxCoder,
-    @Default("null") Object convCfg,
+    @Default("null") Map<String, Object> convCfg,
     @Default("{type: GN, num_groups: 32, requires_grad: true}") NormCfg normCfg,
     @Default("null") Object trainCfg,
     @Default("null") TestCfg testCfg,

@@ -5,6 +5,7 @@ import dev.detkit.api.registry.ComponentConfig;
 import dev.detkit.api.registry.ComponentKind;
 import dev.detkit.api.registry.Default;
 import dev.detkit.api.registry.Kind;
+import java.util.Map;
 
 /**
  * Arguments of mmdet's {@code GFLHead} (with {@code AnchorHead}'s); {@code train_cfg}/{@code
@@ -19,7 +20,7 @@ public record GFLHeadArgs(
     int inChannels,
     @Default("4") int stackedConvs,
     @Default("256") int featChannels,
-    @Default("null") Object convCfg,
+    @Default("null") Map<String, Object> convCfg,
     @Default("{type: GN, num_groups: 32, requires_grad: true}") NormCfg normCfg,
     @Default("16") int regMax,
     @Default("false") boolean regDecodedBbox,

@@ -5,6 +5,7 @@ import dev.detkit.api.registry.ComponentConfig;
 import dev.detkit.api.registry.ComponentKind;
 import dev.detkit.api.registry.Default;
 import dev.detkit.api.registry.Kind;
+import java.util.Map;
 
 /**
  * Arguments of RetinaHead and RetinaSepBNHead (mmdet's, with AnchorHead's); {@code
@@ -16,7 +17,7 @@ public record RetinaHeadArgs(
     @Default("null") Integer numIns,
     @Default("4") int stackedConvs,
     @Default("256") int featChannels,
-    @Default("null") Object convCfg,
+    @Default("null") Map<String, Object> convCfg,
     @Default("null") NormCfg normCfg,
     @Kind(ComponentKind.PRIOR_GENERATOR)
         @Default(

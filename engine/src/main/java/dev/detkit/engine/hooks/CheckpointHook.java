@@ -36,7 +36,7 @@ public final class CheckpointHook implements Hook {
       @Default("true") boolean saveLast,
       @Default("true") boolean saveOptimizer,
       @Default("true") boolean saveParamScheduler,
-      @Default("null") Object outDir) {
+      @Default("null") String outDir) {
     public Args {
       if (interval < 1) {
         throw new IllegalArgumentException("interval must be at least 1");

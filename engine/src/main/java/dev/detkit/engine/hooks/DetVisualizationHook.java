@@ -32,7 +32,7 @@ public final class DetVisualizationHook implements Hook {
       @Default("false") boolean show,
       @Default("0.0") double waitTime,
       @Default("null") String testOutDir,
-      @Default("null") Object backendArgs) {
+      @Default("null") Map<String, Object> backendArgs) {
     public Args {
       if (interval < 1) {
         throw new IllegalArgumentException("interval must be at least 1");

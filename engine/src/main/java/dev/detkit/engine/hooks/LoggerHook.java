@@ -29,7 +29,7 @@ public final class LoggerHook implements Hook {
       @Default("10") int interval,
       @Default("false") boolean ignoreLast,
       @Default("true") boolean logMetricByEpoch,
-      @Default("null") Object outDir,
+      @Default("null") String outDir,
       @Default("false") boolean keepLocal) {
     public Args {
       if (interval < 1) {

@@ -4,6 +4,7 @@ import dev.detkit.api.registry.Component;
 import dev.detkit.api.registry.ComponentKind;
 import dev.detkit.api.registry.Default;
 import dev.detkit.api.tensor.Tensor;
+import java.util.List;
 
 /**
  * mmdet's {@code CrossEntropyLoss} with {@code use_sigmoid=True} on a prediction and a target of
@@ -21,7 +22,7 @@ public final class CrossEntropyLoss implements RegressionLoss, ClassificationLos
       @Default("false") boolean useSigmoid,
       @Default("false") boolean useMask,
       @Default("mean") String reduction,
-      @Default("null") Object classWeight,
+      @Default("null") List<Double> classWeight,
       @Default("-100") int ignoreIndex,
       @Default("1.0") double lossWeight,
       @Default("false") boolean avgNonIgnore) {
