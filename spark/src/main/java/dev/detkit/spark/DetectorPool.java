@@ -6,7 +6,6 @@ import dev.detkit.api.config.ResolvedConfig;
 import dev.detkit.api.model.Detector;
 import dev.detkit.api.registry.BuildContext;
 import dev.detkit.api.registry.Registry;
-import dev.detkit.api.tensor.Backend;
 import dev.detkit.data.Pipeline;
 import dev.detkit.tools.ModelLoader;
 import java.io.IOException;
@@ -57,16 +56,15 @@ final class DetectorPool {
       System.setProperty("detkit.threads", String.valueOf(threads));
     }
     ResolvedConfig cfg = new ConfigLoader().load(configFile(spec), java.util.List.of());
-    Backend b = Backends.get(spec.backend());
+    // An executor JVM has no command line to inject the registry: it takes the class path's.
+    BuildContext ctx = new BuildContext(Registry.get(), Backends.get(spec.backend()));
     Pipeline pipeline =
         Pipeline.build(
-            cfg.at("test_dataloader.dataset.pipeline"),
-            "test_dataloader.dataset.pipeline",
-            new BuildContext(Registry.get(), b));
+            cfg.at("test_dataloader.dataset.pipeline"), "test_dataloader.dataset.pipeline", ctx);
     Detector det =
         ModelLoader.detector(
             cfg,
-            b,
+            ctx,
             spec.checkpoint() == null ? null : Path.of(spec.checkpoint()),
             new PrintWriter(System.err, true));
     return new Loaded(det, pipeline);

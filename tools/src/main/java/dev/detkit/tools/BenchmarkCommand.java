@@ -1,6 +1,7 @@
 package dev.detkit.tools;
 
 import com.google.gson.GsonBuilder;
+import com.google.inject.Inject;
 import dev.detkit.api.config.CfgPrinter;
 import dev.detkit.api.config.ResolvedConfig;
 import dev.detkit.api.nn.FlopCounter;
@@ -55,6 +56,8 @@ import picocli.CommandLine.Spec;
     name = "benchmark",
     description = "Time inference phase by phase and measure memory (mmdet's protocol).")
 final class BenchmarkCommand implements Callable<Integer> {
+  @Inject Registry registry;
+
   @Spec picocli.CommandLine.Model.CommandSpec spec;
 
   @Mixin ModelOptions model;
@@ -141,8 +144,9 @@ final class BenchmarkCommand implements Callable<Integer> {
     ResolvedConfig cfg = model.loadConfig();
     Backend b = profile ? new ProfilingBackend(model.backend()) : model.backend();
     SingleStageDetector net =
-        ModelLoader.detector(cfg, b, model.checkpoint, err, SingleStageDetector.class);
-    BuildContext ctx = new BuildContext(Registry.get(), b);
+        ModelLoader.detector(
+            cfg, new BuildContext(registry, b), model.checkpoint, err, SingleStageDetector.class);
+    BuildContext ctx = new BuildContext(registry, b);
     List<String> images = List.of();
     String input;
     Pipeline pipeline = null;

@@ -1,5 +1,6 @@
 package dev.detkit.tools;
 
+import com.google.inject.Inject;
 import dev.detkit.api.backend.Backends;
 import dev.detkit.api.config.CfgList;
 import dev.detkit.api.config.CfgMap;
@@ -39,6 +40,8 @@ import picocli.CommandLine.Spec;
         "Validate every component of a config (model, datasets, pipelines, optimizer, schedulers,"
             + " hooks, evaluators) and the model's cross-component checks; report every problem.")
 final class CheckCommand implements Callable<Integer> {
+  @Inject Registry registry;
+
   @Mixin ConfigOptions configOptions;
 
   @Option(
@@ -86,7 +89,6 @@ final class CheckCommand implements Callable<Integer> {
     if (cfg.root().entries().isEmpty()) {
       throw new UserError(configOptions.config + ": the config is empty");
     }
-    Registry registry = Registry.get();
     List<Problem> problems = new ArrayList<>();
     int checked = 0;
     checked += component(cfg, registry, "model", ComponentKind.DETECTOR, problems);

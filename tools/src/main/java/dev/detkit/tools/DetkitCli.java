@@ -55,7 +55,7 @@ public final class DetkitCli {
 
   /** Runs the command line and returns the exit code; for tests and embedding. */
   public static int run(String[] args, PrintWriter out, PrintWriter err) {
-    CommandLine cli = new CommandLine(new DetkitCli());
+    CommandLine cli = new CommandLine(new DetkitCli(), new GuiceCommandFactory());
     cli.setOut(out);
     cli.setErr(err);
     Warnings.sendTo(err);

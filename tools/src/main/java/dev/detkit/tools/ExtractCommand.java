@@ -1,5 +1,6 @@
 package dev.detkit.tools;
 
+import com.google.inject.Inject;
 import dev.detkit.api.backend.Backends;
 import dev.detkit.api.checkpoint.Checkpoints;
 import dev.detkit.api.checkpoint.Safetensors;
@@ -36,6 +37,8 @@ import picocli.CommandLine.Spec;
     name = "extract",
     description = "Run the model's backbone on an input tensor and save the features.")
 final class ExtractCommand implements Callable<Integer> {
+  @Inject Registry registry;
+
   @Spec picocli.CommandLine.Model.CommandSpec spec;
 
   @Mixin ConfigOptions configOptions;
@@ -134,7 +137,12 @@ final class ExtractCommand implements Callable<Integer> {
     ResolvedConfig cfg = configOptions.loadConfig();
     Backend b = Backends.get(backend);
     SingleStageDetector net =
-        ModelLoader.detector(cfg, b, null, spec.commandLine().getErr(), SingleStageDetector.class);
+        ModelLoader.detector(
+            cfg,
+            new BuildContext(registry, b),
+            null,
+            spec.commandLine().getErr(),
+            SingleStageDetector.class);
     try (net) {
       if (checkpoint != null) {
         Map<String, TensorData> sd = Checkpoints.load(checkpoint);
@@ -196,7 +204,7 @@ final class ExtractCommand implements Callable<Integer> {
         Pipeline.build(
             cfg.at("test_dataloader.dataset.pipeline"),
             "test_dataloader.dataset.pipeline",
-            new BuildContext(Registry.get(), b));
+            new BuildContext(registry, b));
     DetSample sample = pipeline.load(input.toString(), 0);
     return net.preprocessor().apply(List.of(sample), b).inputs();
   }

@@ -1,9 +1,12 @@
 package dev.detkit.tools;
 
+import com.google.inject.Inject;
 import dev.detkit.api.backend.Backends;
 import dev.detkit.api.config.ResolvedConfig;
 import dev.detkit.api.nn.FlopCounter;
 import dev.detkit.api.nn.Module;
+import dev.detkit.api.registry.BuildContext;
+import dev.detkit.api.registry.Registry;
 import dev.detkit.api.tensor.Backend;
 import dev.detkit.api.tensor.DType;
 import dev.detkit.api.tensor.TensorScope;
@@ -26,6 +29,8 @@ import picocli.CommandLine.Spec;
     name = "flops",
     description = "Count parameters and FLOPs per module (mmdet/fvcore convention).")
 final class FlopsCommand implements Callable<Integer> {
+  @Inject Registry registry;
+
   @Spec picocli.CommandLine.Model.CommandSpec spec;
 
   @Mixin ConfigOptions configOptions;
@@ -65,7 +70,12 @@ final class FlopsCommand implements Callable<Integer> {
     ResolvedConfig cfg = configOptions.loadConfig();
     Backend b = Backends.get("djl");
     SingleStageDetector net =
-        ModelLoader.detector(cfg, b, null, spec.commandLine().getErr(), SingleStageDetector.class);
+        ModelLoader.detector(
+            cfg,
+            new BuildContext(registry, b),
+            null,
+            spec.commandLine().getErr(),
+            SingleStageDetector.class);
     try (FlopCounter counter = FlopCounter.open();
         TensorScope scope = TensorScope.open()) {
       net.forward(b.zeros(DType.FLOAT32, 1, 3, shape[0], shape[1]));

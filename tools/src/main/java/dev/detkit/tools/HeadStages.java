@@ -12,6 +12,7 @@ import dev.detkit.api.checkpoint.TensorData;
 import dev.detkit.api.config.ResolvedConfig;
 import dev.detkit.api.nn.LoadReport;
 import dev.detkit.api.nn.Module;
+import dev.detkit.api.registry.BuildContext;
 import dev.detkit.api.structures.Detections;
 import dev.detkit.api.structures.GtInstances;
 import dev.detkit.api.structures.ImageMeta;
@@ -55,7 +56,11 @@ final class HeadStages {
     Backend b = Backends.get(c.backend);
     SingleStageDetector net =
         ModelLoader.detector(
-            cfg, b, null, c.spec.commandLine().getErr(), SingleStageDetector.class);
+            cfg,
+            new BuildContext(c.registry, b),
+            null,
+            c.spec.commandLine().getErr(),
+            SingleStageDetector.class);
     this.net = net;
     try (net) {
       DenseHead head = net.head();

@@ -1,5 +1,6 @@
 package dev.detkit.tools;
 
+import com.google.inject.Inject;
 import dev.detkit.api.config.ResolvedConfig;
 import dev.detkit.api.model.Detector;
 import dev.detkit.api.nn.Module;
@@ -37,6 +38,8 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "infer", description = "Detect objects in an image or a folder of images.")
 final class InferCommand implements Callable<Integer> {
+  @Inject Registry registry;
+
   /** The file types of a folder that are taken as images (mmdet's IMG_EXTENSIONS). */
   static final List<String> IMAGE_EXTENSIONS =
       List.of(".jpg", ".jpeg", ".png", ".ppm", ".bmp", ".pgm", ".tif", ".tiff", ".webp");
@@ -108,10 +111,11 @@ final class InferCommand implements Callable<Integer> {
         Pipeline.build(
             cfg.at("test_dataloader.dataset.pipeline"),
             "test_dataloader.dataset.pipeline",
-            new BuildContext(Registry.get(), b));
+            new BuildContext(registry, b));
     List<String> classes = ModelLoader.classes(cfg);
     int failed = 0;
-    Detector det = ModelLoader.detector(cfg, b, model.checkpoint, err, true);
+    Detector det =
+        ModelLoader.detector(cfg, new BuildContext(registry, b), model.checkpoint, err, true);
     try (RecordWriter results =
         out != null
             ? RecordWriter.toFile(out)

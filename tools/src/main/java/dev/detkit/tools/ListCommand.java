@@ -1,6 +1,7 @@
 package dev.detkit.tools;
 
 import com.google.gson.GsonBuilder;
+import com.google.inject.Inject;
 import dev.detkit.api.backend.BackendException;
 import dev.detkit.api.backend.Backends;
 import dev.detkit.api.registry.ArgsBinder;
@@ -37,6 +38,8 @@ import picocli.CommandLine.Spec;
         "List registered components (all kinds, or one: backbone, neck, backend, ...), or show one"
             + " component (by name, e.g. FPN) in full.")
 final class ListCommand implements Callable<Integer> {
+  @Inject Registry registry;
+
   @Spec picocli.CommandLine.Model.CommandSpec spec;
 
   @Parameters(
@@ -60,7 +63,6 @@ final class ListCommand implements Callable<Integer> {
     if (!format.equals("text") && !format.equals("json")) {
       throw new UserError("--format: expected text or json, got '" + format + "'");
     }
-    Registry registry = Registry.get();
     if (kind != null && !isKind(kind)) {
       return showComponent(registry, kind, out);
     }

@@ -9,8 +9,6 @@ import dev.detkit.api.nn.LoadReport;
 import dev.detkit.api.nn.Module;
 import dev.detkit.api.registry.BuildContext;
 import dev.detkit.api.registry.ComponentKind;
-import dev.detkit.api.registry.Registry;
-import dev.detkit.api.tensor.Backend;
 import dev.detkit.data.CocoClasses;
 import dev.detkit.data.CocoDataset;
 import java.io.PrintWriter;
@@ -26,27 +24,32 @@ public final class ModelLoader {
    * The detector of {@code cfg.model}, with {@code checkpoint} loaded (non-strict, reported);
    * without one, the config's {@code load_from} if set.
    */
-  public static Detector detector(ResolvedConfig cfg, Backend b, Path checkpoint, PrintWriter log) {
-    return detector(cfg, b, checkpoint, log, Detector.class, false);
+  public static Detector detector(
+      ResolvedConfig cfg, BuildContext ctx, Path checkpoint, PrintWriter log) {
+    return detector(cfg, ctx, checkpoint, log, Detector.class, false);
   }
 
   /**
-   * As {@link #detector(ResolvedConfig, Backend, Path, PrintWriter)}; with {@code warnIfRandom}, a
-   * detector left with random weights (no checkpoint, no load_from) says so once, since its
-   * detections mean nothing.
+   * As {@link #detector(ResolvedConfig, BuildContext, Path, PrintWriter)}; with {@code
+   * warnIfRandom}, a detector left with random weights (no checkpoint, no load_from) says so once,
+   * since its detections mean nothing.
    */
   static Detector detector(
-      ResolvedConfig cfg, Backend b, Path checkpoint, PrintWriter log, boolean warnIfRandom) {
-    return detector(cfg, b, checkpoint, log, Detector.class, warnIfRandom);
+      ResolvedConfig cfg,
+      BuildContext ctx,
+      Path checkpoint,
+      PrintWriter log,
+      boolean warnIfRandom) {
+    return detector(cfg, ctx, checkpoint, log, Detector.class, warnIfRandom);
   }
 
   /**
-   * As {@link #detector(ResolvedConfig, Backend, Path, PrintWriter)} for a command that needs more
-   * of the model than {@link Detector} (a config whose model is not one is a config error).
+   * As {@link #detector(ResolvedConfig, BuildContext, Path, PrintWriter)} for a command that needs
+   * more of the model than {@link Detector} (a config whose model is not one is a config error).
    */
   static <T extends Detector> T detector(
-      ResolvedConfig cfg, Backend b, Path checkpoint, PrintWriter log, Class<T> type) {
-    return detector(cfg, b, checkpoint, log, type, false);
+      ResolvedConfig cfg, BuildContext ctx, Path checkpoint, PrintWriter log, Class<T> type) {
+    return detector(cfg, ctx, checkpoint, log, type, false);
   }
 
   /** {@code checkpoint}, else the config's {@code load_from}, else null. */
@@ -61,7 +64,7 @@ public final class ModelLoader {
 
   private static <T extends Detector> T detector(
       ResolvedConfig cfg,
-      Backend b,
+      BuildContext ctx,
       Path checkpoint,
       PrintWriter log,
       Class<T> type,
@@ -70,9 +73,7 @@ public final class ModelLoader {
     if (checkpoint != null) {
       OutputPaths.checkReadable(checkpoint, "checkpoint");
     }
-    Registry r = Registry.get();
-    T det =
-        r.build(ComponentKind.DETECTOR, cfg.map("model"), "model", type, new BuildContext(r, b));
+    T det = ctx.registry().build(ComponentKind.DETECTOR, cfg.map("model"), "model", type, ctx);
     if (checkpoint == null) {
       if (warnIfRandom) {
         log.println(
@@ -82,7 +83,9 @@ public final class ModelLoader {
       return det;
     }
     LoadReport report =
-        ((Module) det).loadStateDict(Checkpoints.load(checkpoint), b, false, checkpoint.toString());
+        ((Module) det)
+            .loadStateDict(
+                Checkpoints.load(checkpoint), ctx.backend(), false, checkpoint.toString());
     if (report.missing().size() + report.shapeMismatched().size() > 0
         && report.missing().size() == ((Module) det).stateDict().size()) {
       throw new UserError(

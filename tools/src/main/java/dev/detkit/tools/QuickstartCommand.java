@@ -3,11 +3,13 @@ package dev.detkit.tools;
 import com.google.gson.GsonBuilder;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
+import com.google.inject.Inject;
 import dev.detkit.api.backend.Backends;
 import dev.detkit.api.config.ConfigLoader;
 import dev.detkit.api.config.ResolvedConfig;
 import dev.detkit.api.model.Detector;
 import dev.detkit.api.nn.Module;
+import dev.detkit.api.registry.Registry;
 import dev.detkit.api.structures.DetSample;
 import dev.detkit.api.structures.Detections;
 import dev.detkit.data.DetectionPainter;
@@ -40,6 +42,8 @@ import picocli.CommandLine.Spec;
     name = "quickstart",
     description = "Generate data, train, evaluate, draw and benchmark the quickstart model.")
 final class QuickstartCommand implements Callable<Integer> {
+  @Inject Registry registry;
+
   @Spec picocli.CommandLine.Model.CommandSpec spec;
 
   @Option(
@@ -141,12 +145,12 @@ final class QuickstartCommand implements Callable<Integer> {
   private void draw(ResolvedConfig cfg, Path ckpt, Path dir, PrintWriter err) throws IOException {
     Files.createDirectories(dir);
     var b = Backends.get("djl");
-    var ctx = new dev.detkit.api.registry.BuildContext(dev.detkit.api.registry.Registry.get(), b);
+    var ctx = new dev.detkit.api.registry.BuildContext(registry, b);
     var dataset = ModelLoader.testDataset(cfg, ctx);
     Pipeline pipeline =
         Pipeline.build(
             cfg.at("test_dataloader.dataset.pipeline"), "test_dataloader.dataset.pipeline", ctx);
-    Detector det = ModelLoader.detector(cfg, b, ckpt, err);
+    Detector det = ModelLoader.detector(cfg, ctx, ckpt, err);
     try {
       for (var item : dataset.items().subList(0, Math.min(8, dataset.items().size()))) {
         DetSample s = pipeline.load(item.path(), item.imgId());

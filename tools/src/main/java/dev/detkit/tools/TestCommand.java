@@ -1,5 +1,6 @@
 package dev.detkit.tools;
 
+import com.google.inject.Inject;
 import dev.detkit.api.config.CfgNode;
 import dev.detkit.api.config.ResolvedConfig;
 import dev.detkit.api.model.Detector;
@@ -38,6 +39,8 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "test", description = "Run the test dataloader, the model and the COCO metric.")
 final class TestCommand implements Callable<Integer> {
+  @Inject Registry registry;
+
   @Spec picocli.CommandLine.Model.CommandSpec spec;
 
   @Mixin ModelOptions model;
@@ -74,7 +77,6 @@ final class TestCommand implements Callable<Integer> {
     OutputPaths.prepareDir(showDir, "--show-dir");
     ResolvedConfig cfg = model.loadConfig();
     Backend b = model.backend();
-    Registry registry = Registry.get();
     BuildContext ctx = new BuildContext(registry, b);
     CocoDataset dataset = ModelLoader.testDataset(cfg, ctx);
     Pipeline pipeline =
@@ -89,7 +91,7 @@ final class TestCommand implements Callable<Integer> {
     if (showDir != null) {
       checkDrawingNames(dataset);
     }
-    Detector det = ModelLoader.detector(cfg, b, model.checkpoint, err, true);
+    Detector det = ModelLoader.detector(cfg, ctx, model.checkpoint, err, true);
     List<Map<String, Object>> results = new ArrayList<>();
     int[] failed = {0};
     try (RecordWriter written = RecordWriter.toFile(out);

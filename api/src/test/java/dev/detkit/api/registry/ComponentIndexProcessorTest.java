@@ -1,10 +1,10 @@
-package dev.detkit.api.registry.processing;
+package dev.detkit.api.registry;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.detkit.api.registry.ComponentIndex;
+import dev.detkit.processor.ComponentIndexProcessor;
 import java.io.IOException;
 import java.io.StringWriter;
 import java.nio.file.Files;

@@ -1,6 +1,5 @@
-package dev.detkit.api.registry.processing;
+package dev.detkit.processor;
 
-import dev.detkit.api.registry.ParamDocs;
 import java.io.IOException;
 import java.io.Writer;
 import java.util.ArrayList;
@@ -30,9 +29,11 @@ import javax.tools.StandardLocation;
 /**
  * Compile-time half of {@code @Component}: checks each declaration's shape, indexes the
  * declarations of a jar under the jar's one {@code DetkitModule} (the module nearest by package),
- * and copies each argument record's Javadoc {@code @param} tags to a resource so {@code ./detkit
- * list} can show what every argument means. Index: {@code META-INF/detkit/components/<module>};
- * docs: {@code META-INF/detkit/args/<record binary name>.properties}.
+ * and copies every record's Javadoc {@code @param} tags to a resource so {@code ./detkit list} can
+ * show what every argument means (records of other jars are documented by their own jar's build).
+ * It names detkit's types by string, so it depends on nothing and runs on the api module too.
+ * Index: {@code META-INF/detkit/components/<module>}; docs: {@code META-INF/detkit/args/<record
+ * binary name>.properties}.
  */
 @SupportedAnnotationTypes("dev.detkit.api.registry.Component")
 public final class ComponentIndexProcessor extends AbstractProcessor {
@@ -68,8 +69,12 @@ public final class ComponentIndexProcessor extends AbstractProcessor {
     return false;
   }
 
+  /** Finds the modules of the compilation and documents every record in it. */
   private void collectModules(Element e) {
     if (e instanceof TypeElement t) {
+      if (t.getKind() == ElementKind.RECORD) {
+        document(t);
+      }
       if (!t.getModifiers().contains(Modifier.ABSTRACT) && extendsModule(t)) {
         modules.add(processingEnv.getElementUtils().getBinaryName(t).toString());
       }
@@ -168,16 +173,16 @@ public final class ComponentIndexProcessor extends AbstractProcessor {
       return;
     }
     Map<String, String> docs =
-        ParamDocs.parse(processingEnv.getElementUtils().getDocComment(record));
+        ParamDocFiles.parse(processingEnv.getElementUtils().getDocComment(record));
     if (!docs.isEmpty()) {
-      String name = "META-INF/detkit/args/" + binaryName(record) + ".properties";
+      String name = ParamDocFiles.resourceFor(binaryName(record));
       try {
         FileObject f =
             processingEnv
                 .getFiler()
                 .createResource(StandardLocation.CLASS_OUTPUT, "", name, record);
         try (Writer w = f.openWriter()) {
-          w.write(ParamDocs.format(docs));
+          w.write(ParamDocFiles.format(docs));
         }
       } catch (IOException ex) {
         error(record, "cannot write " + name + ": " + ex.getMessage());
