@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.util.DefaultIndenter;
 import com.fasterxml.jackson.core.util.DefaultPrettyPrinter;
+import com.fasterxml.jackson.core.util.Separators;
 import java.io.IOException;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
@@ -151,8 +152,12 @@ public final class CocoMetricResult {
    */
   public String toJson() {
     StringWriter out = new StringWriter();
+    // laid out as Python's json.dumps(indent=2): one value a line, "key": value
     DefaultPrettyPrinter pretty =
-        new DefaultPrettyPrinter().withArrayIndenter(DefaultIndenter.SYSTEM_LINEFEED_INSTANCE);
+        new DefaultPrettyPrinter(
+                Separators.createDefaultInstance()
+                    .withObjectFieldValueSpacing(Separators.Spacing.AFTER))
+            .withArrayIndenter(DefaultIndenter.SYSTEM_LINEFEED_INSTANCE);
     try (JsonGenerator w = new JsonFactory().createGenerator(out).setPrettyPrinter(pretty)) {
       w.writeStartObject();
       w.writeArrayFieldStart("max_dets");
