@@ -125,8 +125,8 @@ public final class CocoJson {
     }
   }
 
-  private static CocoDetections readResults(
-      JsonParser p, String source, CocoDetections.Builder b) throws IOException {
+  private static CocoDetections readResults(JsonParser p, String source, CocoDetections.Builder b)
+      throws IOException {
     try {
       JsonToken first = p.nextToken();
       if (first != JsonToken.START_ARRAY) {
@@ -142,7 +142,8 @@ public final class CocoJson {
       JsonToken t;
       while ((t = p.nextToken()) != JsonToken.END_ARRAY) {
         where.index = i;
-        expect(p, t, JsonToken.START_OBJECT, where, "an object {image_id, category_id, bbox, score}");
+        expect(
+            p, t, JsonToken.START_OBJECT, where, "an object {image_id, category_id, bbox, score}");
         long imageId = 0;
         long categoryId = 0;
         double score = 0;
@@ -456,7 +457,12 @@ public final class CocoJson {
   private static CocoFormatException malformed(String source, JsonProcessingException e) {
     String msg = e.getOriginalMessage();
     if (e.getLocation() != null) {
-      msg += " (line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr() + ")";
+      msg +=
+          " (line "
+              + e.getLocation().getLineNr()
+              + ", column "
+              + e.getLocation().getColumnNr()
+              + ")";
     }
     return new CocoFormatException(source + ": malformed JSON: " + msg, e);
   }
