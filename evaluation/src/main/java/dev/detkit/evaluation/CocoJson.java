@@ -66,8 +66,8 @@ public final class CocoJson {
   }
 
   /**
-   * Loads a ground-truth file and its result file, reading the results on a second thread while
-   * the ground truth loads (cold {@code ./detkit eval} of the 5,000-image set on 2 cores: see the
+   * Loads a ground-truth file and its result file, reading the results on a second thread while the
+   * ground truth loads (cold {@code ./detkit eval} of the 5,000-image set on 2 cores: see the
    * issue-17 note), then checking them against it in file order, so that the first error reported
    * is the one {@link #loadGroundTruth} and then {@link #loadResults} would report.
    */

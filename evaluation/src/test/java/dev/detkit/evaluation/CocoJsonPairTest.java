@@ -13,8 +13,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * {@link CocoJson#loadGroundTruthAndResults} reads both files at once yet reports what loading
- * them one after the other would: the ground truth's error first, then the first bad result.
+ * {@link CocoJson#loadGroundTruthAndResults} reads both files at once yet reports what loading them
+ * one after the other would: the ground truth's error first, then the first bad result.
  */
 class CocoJsonPairTest {
   private static final String GT =
@@ -55,8 +55,7 @@ class CocoJsonPairTest {
     Path gt = write("gt.json", "{\"images\": [{\"id\": 1}], \"annotations\": []}");
     Path dets = write("dets.json", "[" + result(1, "\"high\"") + "]");
     CocoFormatException e =
-        assertThrows(
-            CocoFormatException.class, () -> CocoJson.loadGroundTruthAndResults(gt, dets));
+        assertThrows(CocoFormatException.class, () -> CocoJson.loadGroundTruthAndResults(gt, dets));
     assertTrue(e.getMessage().contains("missing top-level key \"categories\""), e.getMessage());
   }
 
@@ -68,8 +67,7 @@ class CocoJsonPairTest {
             "dets.json",
             "[" + result(1, "0.5") + ", " + result(9, "0.5") + ", " + result(1, "\"x\"") + "]");
     CocoFormatException e =
-        assertThrows(
-            CocoFormatException.class, () -> CocoJson.loadGroundTruthAndResults(gt, dets));
+        assertThrows(CocoFormatException.class, () -> CocoJson.loadGroundTruthAndResults(gt, dets));
     assertTrue(e.getMessage().contains("results[1] (image_id 9, category_id 1)"), e.getMessage());
   }
 
@@ -78,8 +76,7 @@ class CocoJsonPairTest {
     Path gt = write("gt.json", GT);
     Path dets = write("dets.json", "[" + result(1, "0.5") + ", " + result(2, "\"x\"") + "]");
     CocoFormatException e =
-        assertThrows(
-            CocoFormatException.class, () -> CocoJson.loadGroundTruthAndResults(gt, dets));
+        assertThrows(CocoFormatException.class, () -> CocoJson.loadGroundTruthAndResults(gt, dets));
     assertTrue(
         e.getMessage().contains("results[1]: \"score\" must be a number, found the string \"x\""),
         e.getMessage());
