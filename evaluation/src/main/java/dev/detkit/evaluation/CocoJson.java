@@ -40,6 +40,8 @@ public final class CocoJson {
       JsonFactory.builder()
           // only so that Python's NaN / Infinity literals reach the checks that name them
           .enable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS)
+          // exact as Double.parseDouble, and needed for speed: without it the cold eval of
+          // loadGroundTruthAndResults takes 3.97 s, not 2.84 s
           .enable(StreamReadFeature.USE_FAST_DOUBLE_PARSER)
           .build();
 
@@ -67,9 +69,11 @@ public final class CocoJson {
 
   /**
    * Loads a ground-truth file and its result file, reading the results on a second thread while the
-   * ground truth loads (cold {@code ./detkit eval} of the 5,000-image set on 2 cores: see the
-   * issue-17 note), then checking them against it in file order, so that the first error reported
-   * is the one {@link #loadGroundTruth} and then {@link #loadResults} would report.
+   * ground truth loads, then checking them against it in file order, so that the first error
+   * reported is the one {@link #loadGroundTruth} and then {@link #loadResults} would report. Why:
+   * cold {@code ./detkit eval} of the 5,000-image set (500,000 results) on 2 cores, median of 5:
+   * 2.84 s this way, 3.24 s one file after the other, 2.92 s with the former hand-written parallel
+   * parser.
    */
   public static CocoDetections loadGroundTruthAndResults(Path annotations, Path results) {
     Pending pending = new Pending(expectedResults(results));
