@@ -33,9 +33,8 @@ public final class CocoEval {
       }
       params = params.withMaxDets(maxDets);
     }
-    CocoGroundTruth gt = CocoJson.loadGroundTruth(annotations);
-    CocoDetections dets = CocoJson.loadResults(results, gt);
-    CocoEvaluation eval = new CocoEvaluator(params).evaluate(gt, dets);
+    CocoDetections dets = CocoJson.loadGroundTruthAndResults(annotations, results);
+    CocoEvaluation eval = new CocoEvaluator(params).evaluate(dets.groundTruth(), dets);
     return CocoMetricResult.of(eval, classwise);
   }
 }

@@ -1,27 +1,28 @@
 package dev.detkit.evaluation;
 
-import com.google.gson.Strictness;
-import com.google.gson.stream.JsonReader;
-import com.google.gson.stream.JsonToken;
-import com.google.gson.stream.MalformedJsonException;
-import java.io.BufferedReader;
-import java.io.ByteArrayInputStream;
-import java.io.EOFException;
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.core.json.JsonReadFeature;
 import java.io.IOException;
-import java.io.InputStreamReader;
+import java.io.InputStream;
 import java.io.Reader;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ForkJoinPool;
 
 /**
  * Reads COCO annotation files ({@code instances_val2017.json}: {@code images}, {@code annotations},
  * {@code categories}) and bbox result files (a JSON array of {@code {image_id, category_id, bbox,
- * score}}) without building a tree of JSON objects: ground truth is streamed; a result file is cut
- * into pieces parsed in parallel (falling back to streaming for files over 1 GiB or when the fast
- * reader meets anything unusual, so that the error message is always the streaming reader's).
+ * score}}) with Jackson's streaming parser, without building a tree of JSON objects. Numbers are
+ * the correctly rounded doubles Python's {@code float()} gives (Jackson's fast double parser is
+ * exact, as {@code Double.parseDouble}).
  *
  * <p>Errors are {@link CocoFormatException}s naming the file and the entry: malformed JSON, a
  * missing key, a value of the wrong type, a duplicate id, a result on an image or category the
@@ -35,99 +36,132 @@ import java.util.concurrent.ForkJoinPool;
  * overwrites it with {@code iscrowd}.
  */
 public final class CocoJson {
-  private static final int BUFFER = 1 << 16;
-  private static final long FAST_PATH_MAX_BYTES = 1L << 30;
+  private static final JsonFactory JSON =
+      JsonFactory.builder()
+          // only so that Python's NaN / Infinity literals reach the checks that name them
+          .enable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS)
+          // exact as Double.parseDouble, and needed for speed: without it the cold eval of
+          // loadGroundTruthAndResults takes 3.97 s, not 2.84 s
+          .enable(StreamReadFeature.USE_FAST_DOUBLE_PARSER)
+          .build();
+
+  /** A result entry in a file written by json.dumps is about 100 bytes (a capacity hint only). */
+  private static final int BYTES_PER_RESULT = 100;
 
   private CocoJson() {}
 
   /** Loads a ground-truth annotation file. */
   public static CocoGroundTruth loadGroundTruth(Path file) {
-    try (Reader in = open(file)) {
-      return readGroundTruth(in, file.toString());
+    try (InputStream in = Files.newInputStream(file);
+        JsonParser p = JSON.createParser(in)) {
+      return readGroundTruth(p, file.toString());
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read " + file + ": " + e.getMessage(), e);
     }
+  }
+
+  /** Loads a bbox result file against its ground truth. */
+  public static CocoDetections loadResults(Path file, CocoGroundTruth gt) {
+    CocoDetections.Builder b = CocoDetections.builder(gt, file.toString(), expectedResults(file));
+    readResults(file, b::add);
+    return b.build();
   }
 
   /**
-   * Loads a bbox result file against its ground truth. Files under 1 GiB are read into memory and
-   * parsed in parallel on the common pool; if that fast path meets anything unexpected the file is
-   * reread with the streaming reader, which reports the first problem.
+   * Loads a ground-truth file and its result file, reading the results on a second thread while the
+   * ground truth loads, then checking them against it in file order, so that the first error
+   * reported is the one {@link #loadGroundTruth} and then {@link #loadResults} would report. Why:
+   * cold {@code ./detkit eval} of the 5,000-image set (500,000 results) on 2 cores, median of 5:
+   * 2.84 s this way, 3.24 s one file after the other, 2.92 s with the former hand-written parallel
+   * parser.
    */
-  public static CocoDetections loadResults(Path file, CocoGroundTruth gt) {
-    String source = file.toString();
+  public static CocoDetections loadGroundTruthAndResults(Path annotations, Path results) {
+    Pending pending = new Pending(expectedResults(results));
+    CompletableFuture<Void> reading =
+        CompletableFuture.runAsync(() -> pending.read(results), ForkJoinPool.commonPool());
+    CocoGroundTruth gt;
     try {
-      if (Files.size(file) < FAST_PATH_MAX_BYTES) {
-        byte[] bytes = Files.readAllBytes(file);
-        ResultsFastParser.Raw raw = ResultsFastParser.parse(bytes, ForkJoinPool.commonPool());
-        if (raw != null) {
-          CocoDetections.Builder b = CocoDetections.builder(gt, source, raw.size());
-          for (int i = 0; i < raw.size(); i++) {
-            b.add(
-                raw.imageId()[i],
-                raw.categoryId()[i],
-                raw.x()[i],
-                raw.y()[i],
-                raw.w()[i],
-                raw.h()[i],
-                raw.score()[i]);
-          }
-          return b.build();
-        }
-        try (Reader in =
-            new InputStreamReader(new ByteArrayInputStream(bytes), StandardCharsets.UTF_8)) {
-          return readResults(in, source, gt);
-        }
-      }
-      try (Reader in = open(file)) {
-        return readResults(in, source, gt);
-      }
+      gt = loadGroundTruth(annotations);
+    } catch (RuntimeException e) {
+      pending.stop = true;
+      throw e;
+    }
+    reading.join();
+    CocoDetections.Builder b = CocoDetections.builder(gt, results.toString(), pending.count);
+    pending.replay(b);
+    if (pending.error != null) {
+      throw pending.error;
+    }
+    return b.build();
+  }
+
+  private static int expectedResults(Path file) {
+    try {
+      return (int) Math.min(Integer.MAX_VALUE - 8, Files.size(file) / BYTES_PER_RESULT);
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot read " + file + ": " + e.getMessage(), e);
+      return 0; // reading it will say what is wrong
     }
   }
 
-  private static Reader open(Path file) throws IOException {
-    return new BufferedReader(
-        new InputStreamReader(Files.newInputStream(file), StandardCharsets.UTF_8), BUFFER);
+  private static void readResults(Path file, Sink sink) {
+    try (InputStream in = Files.newInputStream(file);
+        JsonParser p = JSON.createParser(in)) {
+      readResults(p, file.toString(), sink);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read " + file + ": " + e.getMessage(), e);
+    }
   }
 
   /** Reads ground truth from {@code in}; {@code source} names it in error messages. */
   public static CocoGroundTruth readGroundTruth(Reader in, String source) throws IOException {
-    JsonReader r = reader(in);
+    try (JsonParser p = JSON.createParser(in)) {
+      return readGroundTruth(p, source);
+    }
+  }
+
+  /** Reads bbox results for {@code gt} from {@code in}; {@code source} names it in messages. */
+  public static CocoDetections readResults(Reader in, String source, CocoGroundTruth gt)
+      throws IOException {
+    CocoDetections.Builder b = CocoDetections.builder(gt, source);
+    try (JsonParser p = JSON.createParser(in)) {
+      readResults(p, source, b::add);
+    }
+    return b.build();
+  }
+
+  private static CocoGroundTruth readGroundTruth(JsonParser p, String source) throws IOException {
     try {
       CocoGroundTruth.Builder b = CocoGroundTruth.builder(source);
-      if (r.peek() != JsonToken.BEGIN_OBJECT) {
+      JsonToken first = p.nextToken();
+      if (first != JsonToken.START_OBJECT) {
         throw new CocoFormatException(
             source
                 + ": a COCO annotation file must be a JSON object with images, annotations and"
                 + " categories; found "
-                + describe(r.peek()));
+                + describe(first));
       }
       boolean images = false;
       boolean annotations = false;
       boolean categories = false;
-      r.beginObject();
-      while (r.hasNext()) {
-        String key = r.nextName();
+      String key;
+      while ((key = p.nextFieldName()) != null) {
         switch (key) {
           case "images" -> {
             images = true;
-            readImages(r, source, b);
+            readImages(p, source, b);
           }
           case "annotations" -> {
             annotations = true;
-            readAnnotations(r, source, b);
+            readAnnotations(p, source, b);
           }
           case "categories" -> {
             categories = true;
-            readCategories(r, source, b);
+            readCategories(p, source, b);
           }
-          default -> r.skipValue();
+          default -> skipValue(p);
         }
       }
-      r.endObject();
-      expectEnd(r, source);
+      expectEnd(p, source);
       String absent =
           !images ? "images" : !annotations ? "annotations" : !categories ? "categories" : null;
       if (absent != null) {
@@ -135,59 +169,55 @@ public final class CocoJson {
             source + ": missing top-level key \"" + absent + "\" (not a COCO annotation file?)");
       }
       return b.build();
-    } catch (MalformedJsonException | EOFException | IllegalStateException e) {
+    } catch (JsonProcessingException e) {
       throw malformed(source, e);
     }
   }
 
-  /** Reads bbox results for {@code gt} from {@code in}; {@code source} names it in messages. */
-  public static CocoDetections readResults(Reader in, String source, CocoGroundTruth gt)
-      throws IOException {
-    JsonReader r = reader(in);
+  private static void readResults(JsonParser p, String source, Sink b) throws IOException {
     try {
-      if (r.peek() != JsonToken.BEGIN_ARRAY) {
+      JsonToken first = p.nextToken();
+      if (first != JsonToken.START_ARRAY) {
         throw new CocoFormatException(
             source
                 + ": a result file must be a JSON array of {image_id, category_id, bbox, score}"
                 + " objects; found "
-                + describe(r.peek()));
+                + describe(first));
       }
-      CocoDetections.Builder b = CocoDetections.builder(gt, source);
-      r.beginArray();
       int i = 0;
       Where where = new Where(source, "results");
-      while (r.hasNext()) {
+      double[] box = new double[4];
+      JsonToken t;
+      while ((t = p.nextToken()) != JsonToken.END_ARRAY) {
         where.index = i;
-        expect(r, JsonToken.BEGIN_OBJECT, where, "an object {image_id, category_id, bbox, score}");
-        r.beginObject();
+        expect(
+            p, t, JsonToken.START_OBJECT, where, "an object {image_id, category_id, bbox, score}");
         long imageId = 0;
         long categoryId = 0;
         double score = 0;
-        double[] box = null;
         int seen = 0;
-        while (r.hasNext()) {
-          String key = r.nextName();
+        String key;
+        while ((key = p.nextFieldName()) != null) {
           switch (key) {
             case "image_id" -> {
-              imageId = readLong(r, where, key);
+              imageId = readLong(p, where, key);
               seen |= 1;
             }
             case "category_id" -> {
-              categoryId = readLong(r, where, key);
+              categoryId = readLong(p, where, key);
               seen |= 2;
             }
             case "bbox" -> {
-              box = readBox(r, where);
+              readBox(p, where, box);
               seen |= 4;
             }
             case "score" -> {
-              score = readDouble(r, where, key, -1);
+              score = readDouble(p, p.nextToken(), where, key, -1);
               seen |= 8;
             }
-            default -> r.skipValue();
+            default -> skipValue(p);
           }
         }
-        r.endObject();
         if (seen != 15) {
           throw new CocoFormatException(
               where
@@ -198,125 +228,115 @@ public final class CocoJson {
         b.add(imageId, categoryId, box[0], box[1], box[2], box[3], score);
         i++;
       }
-      r.endArray();
-      expectEnd(r, source);
-      return b.build();
-    } catch (MalformedJsonException | EOFException | IllegalStateException e) {
+      expectEnd(p, source);
+    } catch (JsonProcessingException e) {
       throw malformed(source, e);
     }
   }
 
-  private static void readImages(JsonReader r, String source, CocoGroundTruth.Builder b)
+  private static void readImages(JsonParser p, String source, CocoGroundTruth.Builder b)
       throws IOException {
-    expect(r, JsonToken.BEGIN_ARRAY, source + ": \"images\"", "an array");
-    r.beginArray();
+    expect(p, p.nextToken(), JsonToken.START_ARRAY, source + ": \"images\"", "an array");
     int i = 0;
     Where where = new Where(source, "images");
-    while (r.hasNext()) {
+    JsonToken t;
+    while ((t = p.nextToken()) != JsonToken.END_ARRAY) {
       where.index = i;
-      expect(r, JsonToken.BEGIN_OBJECT, where, "an object");
-      r.beginObject();
+      expect(p, t, JsonToken.START_OBJECT, where, "an object");
       boolean hasId = false;
       long id = 0;
-      while (r.hasNext()) {
-        String key = r.nextName();
+      String key;
+      while ((key = p.nextFieldName()) != null) {
         if (key.equals("id")) {
-          id = readLong(r, where, key);
+          id = readLong(p, where, key);
           hasId = true;
         } else {
-          r.skipValue();
+          skipValue(p);
         }
       }
-      r.endObject();
       if (!hasId) {
         throw new CocoFormatException(where + ": missing key \"id\"");
       }
       b.addImage(id);
       i++;
     }
-    r.endArray();
   }
 
-  private static void readCategories(JsonReader r, String source, CocoGroundTruth.Builder b)
+  private static void readCategories(JsonParser p, String source, CocoGroundTruth.Builder b)
       throws IOException {
-    expect(r, JsonToken.BEGIN_ARRAY, source + ": \"categories\"", "an array");
-    r.beginArray();
+    expect(p, p.nextToken(), JsonToken.START_ARRAY, source + ": \"categories\"", "an array");
     int i = 0;
     Where where = new Where(source, "categories");
-    while (r.hasNext()) {
+    JsonToken t;
+    while ((t = p.nextToken()) != JsonToken.END_ARRAY) {
       where.index = i;
-      expect(r, JsonToken.BEGIN_OBJECT, where, "an object");
-      r.beginObject();
+      expect(p, t, JsonToken.START_OBJECT, where, "an object");
       boolean hasId = false;
       long id = 0;
       String name = null;
-      while (r.hasNext()) {
-        String key = r.nextName();
+      String key;
+      while ((key = p.nextFieldName()) != null) {
         if (key.equals("id")) {
-          id = readLong(r, where, key);
+          id = readLong(p, where, key);
           hasId = true;
         } else if (key.equals("name")) {
-          expect(r, JsonToken.STRING, where + ": \"name\"", "a string");
-          name = r.nextString();
+          expect(p, p.nextToken(), JsonToken.VALUE_STRING, where + ": \"name\"", "a string");
+          name = p.getText();
         } else {
-          r.skipValue();
+          skipValue(p);
         }
       }
-      r.endObject();
       if (!hasId) {
         throw new CocoFormatException(where + ": missing key \"id\"");
       }
       b.addCategory(id, name);
       i++;
     }
-    r.endArray();
   }
 
-  private static void readAnnotations(JsonReader r, String source, CocoGroundTruth.Builder b)
+  private static void readAnnotations(JsonParser p, String source, CocoGroundTruth.Builder b)
       throws IOException {
-    expect(r, JsonToken.BEGIN_ARRAY, source + ": \"annotations\"", "an array");
-    r.beginArray();
+    expect(p, p.nextToken(), JsonToken.START_ARRAY, source + ": \"annotations\"", "an array");
     int i = 0;
     Where where = new Where(source, "annotations");
-    while (r.hasNext()) {
+    double[] box = new double[4];
+    JsonToken t;
+    while ((t = p.nextToken()) != JsonToken.END_ARRAY) {
       where.index = i;
-      expect(r, JsonToken.BEGIN_OBJECT, where, "an object");
-      r.beginObject();
+      expect(p, t, JsonToken.START_OBJECT, where, "an object");
       long id = 0;
       long imageId = 0;
       long categoryId = 0;
       double area = 0;
-      double[] box = null;
       boolean crowd = false;
       int seen = 0;
-      while (r.hasNext()) {
-        String key = r.nextName();
+      String key;
+      while ((key = p.nextFieldName()) != null) {
         switch (key) {
           case "id" -> {
-            id = readLong(r, where, key);
+            id = readLong(p, where, key);
             seen |= 1;
           }
           case "image_id" -> {
-            imageId = readLong(r, where, key);
+            imageId = readLong(p, where, key);
             seen |= 2;
           }
           case "category_id" -> {
-            categoryId = readLong(r, where, key);
+            categoryId = readLong(p, where, key);
             seen |= 4;
           }
           case "bbox" -> {
-            box = readBox(r, where);
+            readBox(p, where, box);
             seen |= 8;
           }
           case "area" -> {
-            area = readDouble(r, where, key, -1);
+            area = readDouble(p, p.nextToken(), where, key, -1);
             seen |= 16;
           }
-          case "iscrowd" -> crowd = readCrowd(r, where);
-          default -> r.skipValue();
+          case "iscrowd" -> crowd = readCrowd(p, where);
+          default -> skipValue(p);
         }
       }
-      r.endObject();
       if (seen != 31) {
         throw new CocoFormatException(
             where
@@ -327,64 +347,57 @@ public final class CocoJson {
       b.addAnnotation(id, imageId, categoryId, box[0], box[1], box[2], box[3], area, crowd);
       i++;
     }
-    r.endArray();
   }
 
-  private static JsonReader reader(Reader in) {
-    JsonReader r = new JsonReader(in);
-    // lenient only so that Python's NaN / Infinity literals reach the checks that name them
-    r.setStrictness(Strictness.LENIENT);
-    return r;
+  /** Skips the value after a field name, nested arrays and objects included. */
+  private static void skipValue(JsonParser p) throws IOException {
+    p.nextToken();
+    p.skipChildren();
   }
 
-  private static void expect(JsonReader r, JsonToken token, Object where, String what)
+  private static void expect(JsonParser p, JsonToken t, JsonToken token, Object where, String what)
       throws IOException {
-    JsonToken t = r.peek();
     if (t != token) {
-      throw new CocoFormatException(where + ": expected " + what + ", found " + describe(t));
+      throw new CocoFormatException(where + ": expected " + what + ", found " + valueOf(p, t));
     }
   }
 
-  private static void expectEnd(JsonReader r, String source) throws IOException {
-    if (r.peek() != JsonToken.END_DOCUMENT) {
+  private static void expectEnd(JsonParser p, String source) throws IOException {
+    if (p.nextToken() != null) {
       throw new CocoFormatException(
-          source + ": malformed JSON: unexpected content after the top-level value at " + r);
+          source
+              + ": malformed JSON: unexpected content after the top-level value at line "
+              + p.currentLocation().getLineNr()
+              + " column "
+              + p.currentLocation().getColumnNr());
     }
   }
 
-  private static long readLong(JsonReader r, Where where, String key) throws IOException {
-    JsonToken t = r.peek();
-    if (t != JsonToken.NUMBER) {
-      throw new CocoFormatException(
-          where + ": \"" + key + "\" must be an integer, found " + valueOf(r, t));
+  /** The integer at the next token; an integral float (7.0) is the id 7, as for Python's dicts. */
+  private static long readLong(JsonParser p, Where where, String key) throws IOException {
+    JsonToken t = p.nextToken();
+    if (t == JsonToken.VALUE_NUMBER_INT && p.getNumberType() != JsonParser.NumberType.BIG_INTEGER) {
+      return p.getLongValue();
     }
-    String text = r.nextString();
-    try {
-      return Long.parseLong(text);
-    } catch (NumberFormatException e) {
-      double d;
-      try {
-        d = Double.parseDouble(text);
-      } catch (NumberFormatException e2) {
-        d = Double.NaN;
-      }
+    if (t == JsonToken.VALUE_NUMBER_FLOAT) {
+      double d = p.getDoubleValue();
       if (d == Math.rint(d) && Math.abs(d) < 0x1p63) {
-        return (long) d; // 7.0 is the id 7, as for Python's dict lookups
+        return (long) d;
       }
-      throw new CocoFormatException(
-          where + ": \"" + key + "\" must be an integer, found " + text, e);
     }
+    throw new CocoFormatException(
+        where + ": \"" + key + "\" must be an integer, found " + valueOf(p, t));
   }
 
-  private static double readDouble(JsonReader r, Where where, String name, int element)
+  /** The number at token {@code t}; {@code element} >= 0 names a bbox entry in messages. */
+  private static double readDouble(JsonParser p, JsonToken t, Where where, String name, int element)
       throws IOException {
-    JsonToken t = r.peek();
-    if (t == JsonToken.NUMBER) {
-      return r.nextDouble();
+    if (t == JsonToken.VALUE_NUMBER_FLOAT || t == JsonToken.VALUE_NUMBER_INT) {
+      return p.getDoubleValue();
     }
     String key = element < 0 ? name : name + "[" + element + "]";
-    if (t == JsonToken.STRING) {
-      String s = r.nextString();
+    if (t == JsonToken.VALUE_STRING) {
+      String s = p.getText();
       switch (s) {
         case "NaN":
           return Double.NaN;
@@ -398,46 +411,107 @@ public final class CocoJson {
       }
     }
     throw new CocoFormatException(
-        where + ": \"" + key + "\" must be a number, found " + valueOf(r, t));
+        where + ": \"" + key + "\" must be a number, found " + valueOf(p, t));
   }
 
-  private static double[] readBox(JsonReader r, Where where) throws IOException {
-    JsonToken t = r.peek();
-    if (t != JsonToken.BEGIN_ARRAY) {
+  private static void readBox(JsonParser p, Where where, double[] box) throws IOException {
+    JsonToken t = p.nextToken();
+    if (t != JsonToken.START_ARRAY) {
       throw new CocoFormatException(
-          where + ": \"bbox\" must be an array [x, y, w, h], found " + valueOf(r, t));
+          where + ": \"bbox\" must be an array [x, y, w, h], found " + valueOf(p, t));
     }
-    double[] box = new double[4];
     int n = 0;
-    r.beginArray();
-    while (r.hasNext()) {
-      double v = readDouble(r, where, "bbox", n);
+    while ((t = p.nextToken()) != JsonToken.END_ARRAY) {
+      double v = readDouble(p, t, where, "bbox", n);
       if (n < 4) {
         box[n] = v;
       }
       n++;
     }
-    r.endArray();
     if (n != 4) {
       throw new CocoFormatException(
           where + ": \"bbox\" must have 4 values [x, y, w, h], found " + n);
     }
-    return box;
   }
 
-  private static boolean readCrowd(JsonReader r, Where where) throws IOException {
-    JsonToken t = r.peek();
-    if (t == JsonToken.BOOLEAN) {
-      return r.nextBoolean();
+  private static boolean readCrowd(JsonParser p, Where where) throws IOException {
+    JsonToken t = p.nextToken();
+    if (t == JsonToken.VALUE_TRUE || t == JsonToken.VALUE_FALSE) {
+      return t == JsonToken.VALUE_TRUE;
     }
-    if (t == JsonToken.NUMBER) {
-      String text = r.nextString();
+    if (t == JsonToken.VALUE_NUMBER_INT) {
+      String text = p.getText();
       if (text.equals("0") || text.equals("1")) {
         return text.equals("1");
       }
-      throw new CocoFormatException(where + ": \"iscrowd\" must be 0 or 1, found " + text);
     }
-    throw new CocoFormatException(where + ": \"iscrowd\" must be 0 or 1, found " + valueOf(r, t));
+    throw new CocoFormatException(where + ": \"iscrowd\" must be 0 or 1, found " + valueOf(p, t));
+  }
+
+  /** Where parsed results go: a {@link CocoDetections.Builder}, or {@link Pending}. */
+  private interface Sink {
+    void add(long imageId, long categoryId, double x, double y, double w, double h, double score);
+  }
+
+  /**
+   * Results read before their ground truth is known, in file order, and the error that stopped the
+   * reading (if any), to be reported after the entries before it have been checked.
+   */
+  private static final class Pending implements Sink {
+    private long[] ids;
+    private double[] values;
+    private int count;
+    private RuntimeException error;
+    private volatile boolean stop;
+
+    Pending(int expected) {
+      int n = Math.max(16, expected);
+      ids = new long[2 * n];
+      values = new double[5 * n];
+    }
+
+    void read(Path file) {
+      try {
+        readResults(file, this);
+      } catch (RuntimeException e) {
+        error = e;
+      }
+    }
+
+    @Override
+    public void add(
+        long imageId, long categoryId, double x, double y, double w, double h, double score) {
+      if (stop) {
+        throw new CancellationException();
+      }
+      if (2 * count == ids.length) {
+        ids = Arrays.copyOf(ids, 2 * ids.length);
+        values = Arrays.copyOf(values, 2 * values.length);
+      }
+      ids[2 * count] = imageId;
+      ids[2 * count + 1] = categoryId;
+      int v = 5 * count;
+      values[v] = x;
+      values[v + 1] = y;
+      values[v + 2] = w;
+      values[v + 3] = h;
+      values[v + 4] = score;
+      count++;
+    }
+
+    void replay(CocoDetections.Builder b) {
+      for (int i = 0; i < count; i++) {
+        int v = 5 * i;
+        b.add(
+            ids[2 * i],
+            ids[2 * i + 1],
+            values[v],
+            values[v + 1],
+            values[v + 2],
+            values[v + 3],
+            values[v + 4]);
+      }
+    }
   }
 
   /** The entry being read, turned into text only for an error message. */
@@ -466,34 +540,42 @@ public final class CocoJson {
     return "?";
   }
 
-  /** Describes (and consumes) the value at the reader for an error message. */
-  private static String valueOf(JsonReader r, JsonToken t) throws IOException {
+  /** Describes the value at token {@code t} for an error message. */
+  private static String valueOf(JsonParser p, JsonToken t) throws IOException {
+    if (t == null) {
+      return describe(null);
+    }
     return switch (t) {
-      case STRING -> "the string \"" + r.nextString() + "\"";
-      case BOOLEAN -> String.valueOf(r.nextBoolean());
-      case NULL -> "null";
-      case NUMBER -> r.nextString();
+      case VALUE_STRING -> "the string \"" + p.getText() + "\"";
+      case VALUE_TRUE, VALUE_FALSE, VALUE_NULL, VALUE_NUMBER_INT, VALUE_NUMBER_FLOAT -> p.getText();
       default -> describe(t);
     };
   }
 
   private static String describe(JsonToken t) {
+    if (t == null) {
+      return "the end of the file";
+    }
     return switch (t) {
-      case BEGIN_ARRAY -> "an array";
-      case BEGIN_OBJECT -> "an object";
-      case STRING -> "a string";
-      case NUMBER -> "a number";
-      case BOOLEAN -> "a boolean";
-      case NULL -> "null";
-      case END_DOCUMENT -> "the end of the file";
+      case START_ARRAY -> "an array";
+      case START_OBJECT -> "an object";
+      case VALUE_STRING -> "a string";
+      case VALUE_NUMBER_INT, VALUE_NUMBER_FLOAT -> "a number";
+      case VALUE_TRUE, VALUE_FALSE -> "a boolean";
+      case VALUE_NULL -> "null";
       default -> t.toString();
     };
   }
 
-  private static CocoFormatException malformed(String source, Exception e) {
-    String msg = e.getMessage();
-    if (e instanceof EOFException) {
-      msg = "unexpected end of file (" + msg + ")";
+  private static CocoFormatException malformed(String source, JsonProcessingException e) {
+    String msg = e.getOriginalMessage();
+    if (e.getLocation() != null) {
+      msg +=
+          " (line "
+              + e.getLocation().getLineNr()
+              + ", column "
+              + e.getLocation().getColumnNr()
+              + ")";
     }
     return new CocoFormatException(source + ": malformed JSON: " + msg, e);
   }

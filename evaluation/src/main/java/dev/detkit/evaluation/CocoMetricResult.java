@@ -1,6 +1,10 @@
 package dev.detkit.evaluation;
 
-import com.google.gson.stream.JsonWriter;
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.util.DefaultIndenter;
+import com.fasterxml.jackson.core.util.DefaultPrettyPrinter;
+import com.fasterxml.jackson.core.util.Separators;
 import java.io.IOException;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
@@ -148,63 +152,68 @@ public final class CocoMetricResult {
    */
   public String toJson() {
     StringWriter out = new StringWriter();
-    try (JsonWriter w = new JsonWriter(out)) {
-      w.setIndent("  ");
-      w.beginObject();
-      w.name("max_dets").beginArray();
+    // laid out as Python's json.dumps(indent=2): one value a line, "key": value
+    DefaultPrettyPrinter pretty =
+        new DefaultPrettyPrinter(
+                Separators.createDefaultInstance()
+                    .withObjectFieldValueSpacing(Separators.Spacing.AFTER))
+            .withArrayIndenter(DefaultIndenter.SYSTEM_LINEFEED_INSTANCE);
+    try (JsonGenerator w = new JsonFactory().createGenerator(out).setPrettyPrinter(pretty)) {
+      w.writeStartObject();
+      w.writeArrayFieldStart("max_dets");
       for (int m : evaluation.params().maxDets()) {
-        w.value(m);
+        w.writeNumber(m);
       }
-      w.endArray();
-      w.name("stats").beginArray();
+      w.writeEndArray();
+      w.writeArrayFieldStart("stats");
       for (double s : summary.stats()) {
         number(w, s);
       }
-      w.endArray();
-      w.name("stat_names").beginArray();
+      w.writeEndArray();
+      w.writeArrayFieldStart("stat_names");
       for (String n : summary.names()) {
-        w.value(n);
+        w.writeString(n);
       }
-      w.endArray();
-      w.name("summary").beginArray();
+      w.writeEndArray();
+      w.writeArrayFieldStart("summary");
       for (String line : summary.lines()) {
-        w.value(line);
+        w.writeString(line);
       }
-      w.endArray();
-      w.name("metrics").beginObject();
+      w.writeEndArray();
+      w.writeObjectFieldStart("metrics");
       for (Map.Entry<String, Double> e : metrics.entrySet()) {
-        w.name(e.getKey());
+        w.writeFieldName(e.getKey());
         number(w, e.getValue());
       }
-      w.endObject();
-      w.name("copypaste").value(copypaste());
+      w.writeEndObject();
+      w.writeStringField("copypaste", copypaste());
       if (classwise != null) {
-        w.name("classwise").beginArray();
+        w.writeArrayFieldStart("classwise");
         for (ClasswiseRow row : classwise) {
-          w.beginObject();
-          w.name("category_id").value(row.categoryId());
-          w.name("name").value(row.name());
+          w.writeStartObject();
+          w.writeNumberField("category_id", row.categoryId());
+          w.writeStringField("name", row.name());
           double[] v = row.values();
           for (int i = 0; i < v.length; i++) {
-            w.name(METRIC_ITEMS.get(i));
+            w.writeFieldName(METRIC_ITEMS.get(i));
             number(w, v[i]);
           }
-          w.endObject();
+          w.writeEndObject();
         }
-        w.endArray();
+        w.writeEndArray();
       }
-      w.endObject();
+      w.writeEndObject();
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
     return out.toString() + "\n";
   }
 
-  private static void number(JsonWriter w, double v) throws IOException {
+  private static void number(JsonGenerator w, double v) throws IOException {
     if (Double.isFinite(v)) {
-      w.value(v);
+      w.writeNumber(v);
     } else {
-      w.nullValue();
+      w.writeNull();
     }
   }
 
