@@ -27,7 +27,7 @@ public final class ATSSAssigner implements Assigner {
    * @param iouCalculator config of the IoU calculator; detkit always computes mmdet's
    *     BboxOverlaps2D (IoU) and ignores this value
    * @param ignoreIofThr IoF threshold for ignoring priors overlapping crowd (ignored) gt boxes;
-   *     only a value <= 0 (off), detkit refuses a positive one
+   *     only zero or a negative value (off), detkit refuses a positive one
    */
   public record Args(
       int topk,
