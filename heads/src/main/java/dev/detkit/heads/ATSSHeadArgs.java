@@ -22,8 +22,8 @@ import dev.detkit.api.registry.Kind;
  * @param normCfg normalisation after each stacked conv (mmdet: GN with 32 groups), none when null
  * @param regDecodedBbox apply the regression loss to decoded boxes instead of deltas; must be true
  *     (ATSS's GIoU loss compares boxes), detkit refuses false
- * @param anchorGenerator config of the anchor generator (ATSS configs: one anchor per cell,
- *     ratios [1.0], octave_base_scale 8, scales_per_octave 1)
+ * @param anchorGenerator config of the anchor generator (ATSS configs: one anchor per cell, ratios
+ *     [1.0], octave_base_scale 8, scales_per_octave 1)
  * @param bboxCoder config of the coder between anchors and boxes (deltas)
  * @param lossCls config of the classification loss (ATSS configs: FocalLoss)
  * @param lossBbox config of the box regression loss, on decoded boxes (GIoULoss, weight 2.0)

@@ -14,7 +14,8 @@ import dev.detkit.api.registry.Kind;
  * @param sampler config of the sampler of positives and negatives (PseudoSampler: all of them)
  * @param allowedBorder how far, in pixels, an anchor may cross the image border and still be used;
  *     only -1 (no border check, valid flags alone), detkit refuses 0 and positive values
- * @param posWeight classification weight of positive samples; zero or a negative value gives weight 1
+ * @param posWeight classification weight of positive samples; zero or a negative value gives weight
+ *     1
  * @param debug mmdet's debug switch; detkit ignores it
  */
 public record TrainCfg(

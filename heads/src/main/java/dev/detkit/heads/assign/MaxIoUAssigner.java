@@ -28,8 +28,8 @@ public final class MaxIoUAssigner implements Assigner {
    * @param gtMaxAssignAll whether to assign every prior tied at a gt's highest IoU to that gt, or
    *     only the first
    * @param ignoreIofThr IoF threshold for ignoring priors overlapping crowd (ignored) gt boxes;
-   *     only zero or a negative value (off), detkit refuses a positive one (crowd boxes are dropped from
-   *     training)
+   *     only zero or a negative value (off), detkit refuses a positive one (crowd boxes are dropped
+   *     from training)
    * @param ignoreWrtCandidates whether the IoF for ignoring is of the priors (true) or of the
    *     ignored gts; no effect while ignore_iof_thr is off
    * @param matchLowQuality whether to allow low-quality matches: each gt also takes its best priors
