@@ -1,5 +1,6 @@
 package dev.detkit.api.registry.processing;
 
+import dev.detkit.api.registry.ParamDocs;
 import java.io.IOException;
 import java.io.Writer;
 import java.util.ArrayList;
@@ -25,7 +26,6 @@ import javax.lang.model.util.ElementFilter;
 import javax.tools.Diagnostic;
 import javax.tools.FileObject;
 import javax.tools.StandardLocation;
-import dev.detkit.api.registry.ParamDocs;
 
 /**
  * Compile-time half of {@code @Component}: checks each declaration's shape, indexes the
