@@ -45,7 +45,28 @@ public final class EfficientNet extends Module implements Backbone {
 
   private static final int[] STRIDES = {2, 2, 4, 8, 16, 32, 32};
 
-  /** mmdet's constructor arguments; {@code with_cp} is accepted and ignored (no checkpointing). */
+  /**
+   * mmdet's constructor arguments; {@code with_cp} is accepted and ignored (no checkpointing).
+   *
+   * @param arch architecture: b0 to b8, or the EdgeTPU variants es, em, el
+   * @param dropPathRate stochastic depth rate, raised linearly from 0 over all MBConv blocks to
+   *     this value; in [0, 1)
+   * @param outIndices output from which layers: 0 stem (stride 2), 1 (2), 2 (4), 3 (8), 4 (16), 5
+   *     (32), 6 final conv (32); negative indices count from 7 (-1 = 6)
+   * @param frozenStages number of layers from the stem on to be frozen (stop grad and set eval
+   *     mode); 0 freezes nothing, at most 7
+   * @param convCfg config of the conv layers (mmdet's EfficientDet: Conv2dAdaptivePadding, TF SAME
+   *     padding)
+   * @param normCfg config of the norm layers (mmdet: BN with eps 1e-3)
+   * @param actCfg config of the activation layers (mmdet: Swish)
+   * @param normEval whether to keep the BN layers in eval mode (frozen running statistics) while
+   *     training
+   * @param withCp use activation checkpointing to save memory; detkit does not checkpoint, logs
+   *     that and ignores it (no effect on results)
+   * @param initCfg initialisation config: {type: Pretrained, checkpoint: path, prefix: ...} loads
+   *     weights (from torch hub's cache for a URL; detkit never downloads); other types keep
+   *     detkit's random init
+   */
   public record Args(
       @Default("b0") String arch,
       @Default("0.0") double dropPathRate,

@@ -50,7 +50,46 @@ public final class ResNet extends Module implements Backbone {
           152,
           new int[] {3, 8, 36, 3});
 
-  /** mmdet's arguments; the variants detkit does not implement are rejected when set. */
+  /**
+   * mmdet's arguments; the variants detkit does not implement are rejected when set.
+   *
+   * @param depth depth of the ResNet: one of 18, 34 (BasicBlock), 50, 101, 152 (Bottleneck)
+   * @param inChannels number of input image channels
+   * @param stemChannels number of stem channels; null uses base_channels
+   * @param baseChannels number of base channels of the residual layers (the first stage's width;
+   *     Bottleneck stages output 4 times that)
+   * @param numStages number of ResNet stages, 1 to 4
+   * @param strides stride of the first block of each stage (one per stage)
+   * @param dilations dilation of each stage (one per stage)
+   * @param outIndices output from which stages, 0-based (0 = stride 4, 3 = stride 32); each below
+   *     num_stages, no negative indices
+   * @param style pytorch (stride 2 on the 3x3 conv of a Bottleneck) or caffe (on the first 1x1
+   *     conv)
+   * @param deepStem replace the 7x7 conv in the input stem with three 3x3 convs; only false, detkit
+   *     refuses true
+   * @param avgDown use AvgPool instead of a stride-2 conv when downsampling in the bottleneck; only
+   *     false, detkit refuses true
+   * @param frozenStages stages to be frozen (stop grad and set eval mode): -1 freezes nothing, 0
+   *     the stem, k the stem and stages 1..k
+   * @param convCfg config of the conv layers; detkit always builds plain Conv2d and ignores this
+   *     value
+   * @param normCfg config of the norm layers; BN, BN2d or SyncBN (detkit refuses GN here)
+   * @param normEval whether to keep the BN layers in eval mode (frozen running statistics) while
+   *     training
+   * @param dcn config of deformable convs; only null, detkit refuses DCN
+   * @param stageWithDcn which stages use DCN; unused, since dcn must be null
+   * @param plugins plugins (e.g. attention blocks) for the stages; only null, detkit refuses
+   *     plugins
+   * @param withCp use activation checkpointing to save memory; detkit does not checkpoint and
+   *     ignores it (no effect on results)
+   * @param zeroInitResidual zero-initialise the last norm of each residual block; detkit ignores it
+   *     (random init only matters without a checkpoint)
+   * @param pretrained mmdet's deprecated path to pretrained weights; detkit ignores it, use
+   *     init_cfg: {type: Pretrained, checkpoint: ...}
+   * @param initCfg initialisation config: {type: Pretrained, checkpoint: path, prefix: ...} loads
+   *     weights (from torch hub's cache for a URL; detkit never downloads); other types keep
+   *     detkit's random init
+   */
   public record Args(
       int depth,
       @Default("3") int inChannels,

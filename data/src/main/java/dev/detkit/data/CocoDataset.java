@@ -31,7 +31,31 @@ import java.util.Set;
  */
 public final class CocoDataset {
 
-  /** mmdet's arguments. */
+  /**
+   * mmdet's arguments.
+   *
+   * @param dataRoot the root directory for data_prefix and ann_file ('' for paths as given)
+   * @param annFile annotation file path (COCO JSON), under data_root
+   * @param dataPrefix prefix of the data paths: img is the image directory under data_root
+   * @param metainfo meta information for the dataset: classes lists the category names kept (in the
+   *     file's order as labels 0..K-1); null keeps COCO's 80
+   * @param filterCfg config for filtering data outside test mode: filter_empty_gt drops images
+   *     without boxes, min_size drops images whose shorter side is smaller, in pixels
+   * @param testMode whether the dataset is used for testing (filter_cfg then does nothing)
+   * @param pipeline processing pipeline, a list of transform configs (the runner builds it from
+   *     this key)
+   * @param backendArgs arguments of the file backend; detkit reads local files only and ignores
+   *     them
+   * @param lazyInit whether to load the annotations only when first needed; detkit loads them when
+   *     the dataset is built and ignores it
+   * @param indices keep only some images after filtering: n (the first n), -n (the last n) or a
+   *     list of positions; null keeps all
+   * @param maxRefetch the maximum number of extra draws when a training pipeline returns nothing
+   *     (an empty random crop)
+   * @param serializeData whether to serialise the data list to save memory across workers; detkit
+   *     ignores it (no effect on results)
+   * @param type the registered dataset name, CocoDataset
+   */
   public record Args(
       @Default("''") String dataRoot,
       String annFile,

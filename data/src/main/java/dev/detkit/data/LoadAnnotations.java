@@ -16,7 +16,20 @@ import java.util.Map;
     summary = "ground-truth boxes (provided by the dataset)")
 public final class LoadAnnotations implements Transform {
 
-  /** mmdet's arguments; only boxes are supported. */
+  /**
+   * mmdet's arguments; only boxes are supported.
+   *
+   * @param withBbox whether to load the boxes; detkit always loads the dataset's boxes and ignores
+   *     it
+   * @param withLabel whether to load the labels; detkit always loads them and ignores it
+   * @param withMask whether to load instance masks; only false, detkit refuses true
+   * @param withSeg whether to load the semantic segmentation map; only false, detkit refuses true
+   * @param poly2mask whether to convert polygon masks to bitmaps; no effect without masks
+   * @param boxType box type (hbox); detkit has plain [x1, y1, x2, y2] boxes and ignores it
+   * @param resetId whether to reset instance ids (panoptic); ignored, detkit loads no instance ids
+   * @param backendArgs arguments of the file backend; detkit reads local files only and ignores
+   *     them
+   */
   public record Args(
       @Default("true") boolean withBbox,
       @Default("true") boolean withLabel,

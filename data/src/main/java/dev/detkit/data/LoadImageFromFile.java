@@ -24,7 +24,21 @@ import org.opencv.imgcodecs.Imgcodecs;
     summary = "decode an image file to BGR uint8 (OpenCV, EXIF orientation applied)")
 public final class LoadImageFromFile implements Transform {
 
-  /** mmcv's arguments; only the cv2 backend and colour decoding are supported. */
+  /**
+   * mmcv's arguments; only the cv2 backend and colour decoding are supported.
+   *
+   * @param toFloat32 whether to convert the loaded image to a float32 array; only false (uint8),
+   *     detkit refuses true
+   * @param colorType the flag of cv2.imdecode; only color (3-channel BGR), detkit refuses other
+   *     values
+   * @param imdecodeBackend the image decoding backend; only cv2, detkit refuses other values
+   * @param fileClientArgs mmcv's deprecated file client arguments; detkit reads local files only
+   *     and ignores them
+   * @param ignoreEmpty whether to allow loading an empty or missing image file (mmcv returns
+   *     nothing instead of failing); detkit ignores it and always reports a file it cannot read
+   * @param backendArgs arguments of the file backend (e.g. petrel); detkit reads local files only
+   *     and ignores them
+   */
   public record Args(
       @Default("false") boolean toFloat32,
       @Default("color") String colorType,

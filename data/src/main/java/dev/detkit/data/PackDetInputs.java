@@ -16,7 +16,12 @@ import java.util.List;
     summary = "pack the image and its meta")
 public final class PackDetInputs implements Transform {
 
-  /** mmdet's arguments. */
+  /**
+   * mmdet's arguments.
+   *
+   * @param metaKeys keys of the image meta to pack; detkit always packs its fixed meta (image id,
+   *     path, original and resized shape, pad shape, scale factor, flip) and ignores this list
+   */
   public record Args(
       @Default(
               "[img_id, img_path, ori_shape, img_shape, pad_shape, scale_factor, flip, flip_direction]")

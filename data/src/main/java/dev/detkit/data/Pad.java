@@ -18,7 +18,17 @@ import org.opencv.core.Scalar;
     summary = "pad bottom/right to a size, a divisor or a square")
 public final class Pad implements Transform {
 
-  /** mmdet's arguments. */
+  /**
+   * mmdet's arguments.
+   *
+   * @param size fixed padding size [w, h], in pixels; give size or size_divisor (not both), or
+   *     pad_to_square
+   * @param sizeDivisor pad the height and width up to a multiple of this number
+   * @param padToSquare whether to pad the image to a square (the longer edge)
+   * @param padVal value to pad with: a number; mmdet also takes a dict (img, seg), which detkit
+   *     reads as 0
+   * @param paddingMode type of padding; only constant, detkit refuses edge, reflect and symmetric
+   */
   public record Args(
       @Default("null") List<Integer> size,
       @Default("null") Integer sizeDivisor,

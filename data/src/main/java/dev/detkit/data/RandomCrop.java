@@ -18,7 +18,18 @@ import org.opencv.core.Rect;
     summary = "crop a random window; boxes outside are dropped, empty crops retried")
 public final class RandomCrop implements Transform {
 
-  /** mmdet's arguments. */
+  /**
+   * mmdet's arguments.
+   *
+   * @param cropSize the absolute crop size [w, h], in pixels (cropped to the image when larger)
+   * @param cropType how crop_size is read; only absolute, detkit refuses relative_range, relative
+   *     and absolute_range
+   * @param allowNegativeCrop whether to allow a crop that contains no gt box (otherwise the image
+   *     is dropped and another one drawn, up to max_refetch times)
+   * @param recomputeBbox mmdet's switch to recompute boxes from the cropped masks; detkit has no
+   *     masks and ignores it (note: mmdet's value is a boolean, default false)
+   * @param bboxClipBorder whether to clip the objects outside the border of the image
+   */
   public record Args(
       List<Integer> cropSize,
       @Default("absolute") String cropType,

@@ -16,7 +16,12 @@ import org.opencv.core.Mat;
     summary = "horizontal flip with probability prob")
 public final class RandomFlip implements Transform {
 
-  /** mmcv's arguments; only the horizontal direction is supported. */
+  /**
+   * mmcv's arguments; only the horizontal direction is supported.
+   *
+   * @param prob the flipping probability, in [0, 1]; required
+   * @param direction flip direction; only horizontal, detkit refuses vertical, diagonal and lists
+   */
   public record Args(@Default("null") Double prob, @Default("horizontal") Object direction) {
     public Args {
       if (prob == null || prob < 0 || prob > 1) {

@@ -19,7 +19,19 @@ import java.util.Map;
     summary = "resize to a randomly scaled or chosen scale (ratio_range)")
 public final class RandomResize implements Transform {
 
-  /** mmcv's arguments; {@code scale} is [w, h] or a list of [w, h]. */
+  /**
+   * mmcv's arguments; {@code scale} is [w, h] or a list of [w, h].
+   *
+   * @param scale image scale [w, h], or a list of two [w, h] scales to draw each edge between; with
+   *     ratio_range, the scale multiplied by the drawn ratio
+   * @param ratioRange [min, max] range of the random ratio applied to scale; null draws between the
+   *     listed scales
+   * @param resizeType the resize transform used after drawing the scale; detkit always uses Resize
+   *     and ignores this value
+   * @param keepRatio whether to keep the aspect ratio when resizing (passed to Resize)
+   * @param clipObjectBorder whether to clip the objects outside the border of the image (passed to
+   *     Resize)
+   */
   public record Args(
       List<Object> scale,
       @Default("null") List<Double> ratioRange,

@@ -20,7 +20,19 @@ import org.opencv.imgproc.Imgproc;
     summary = "resize to a scale, keeping the ratio or not (mmcv rounding, bilinear)")
 public final class Resize implements Transform {
 
-  /** mmdet's arguments. */
+  /**
+   * mmdet's arguments.
+   *
+   * @param scale target size [w, h], in pixels; required (with keep_ratio, the image is rescaled to
+   *     fit inside the longer and shorter edge of the scale)
+   * @param scaleFactor scale factor(s) instead of a target size; only null, detkit refuses it (give
+   *     scale)
+   * @param keepRatio whether to keep the aspect ratio when resizing
+   * @param clipObjectBorder whether to clip the objects (boxes) outside the image border
+   * @param backend image resize backend, cv2 or pillow in mmdet; detkit always resizes as OpenCV's
+   *     INTER_LINEAR does and ignores this value
+   * @param interpolation interpolation method; only bilinear, detkit refuses other values
+   */
   public record Args(
       @Default("null") List<Integer> scale,
       @Default("null") Object scaleFactor,

@@ -15,7 +15,17 @@ import java.util.List;
  */
 public final class BatchFixedSizePad {
 
-  /** mmdet's arguments; {@code size} is (h, w). */
+  /**
+   * mmdet's arguments; {@code size} is (h, w).
+   *
+   * @param size fixed padding size [h, w], in pixels (note: height first, unlike Pad's [w, h])
+   * @param imgPadValue the padded pixel value for images
+   * @param padMask whether to pad instance masks; detkit has no masks and ignores it
+   * @param maskPadValue the padded value of masks; ignored (no masks)
+   * @param padSeg whether to pad semantic segmentation maps; detkit has none and ignores it
+   * @param segPadValue the padded value of segmentation maps; ignored (no segmentation)
+   * @param type the batch augment's name; only BatchFixedSizePad, detkit refuses others
+   */
   public record Args(
       List<Integer> size,
       @Default("0") double imgPadValue,

@@ -17,7 +17,29 @@ import java.util.List;
  */
 public final class DetDataPreprocessor {
 
-  /** mmdet's arguments (the mask/segmentation ones are accepted for config compatibility). */
+  /**
+   * mmdet's arguments (the mask/segmentation ones are accepted for config compatibility).
+   *
+   * @param mean the pixel mean of the three channels (after any channel swap), subtracted; null
+   *     (with std) leaves the values as they are
+   * @param std the pixel standard deviation of the three channels, divided by; finite and non-zero,
+   *     given together with mean
+   * @param padSizeDivisor the size of the padded batch is a multiple of this, in pixels; at least 1
+   * @param padValue the padded pixel value
+   * @param bgrToRgb whether to convert the image from BGR to RGB (3-channel images only)
+   * @param rgbToBgr whether to convert the image from RGB to BGR (the same swap; not both with
+   *     bgr_to_rgb)
+   * @param padMask whether to pad instance masks; detkit has no masks and ignores it
+   * @param maskPadValue the padded value of masks; ignored (no masks)
+   * @param padSeg whether to pad semantic segmentation maps; detkit has none and ignores it
+   * @param segPadValue the padded value of segmentation maps; ignored (no segmentation)
+   * @param boxtype2tensor whether to turn box-type objects into tensors; detkit's boxes are always
+   *     plain, so it is ignored
+   * @param nonBlocking whether to copy to the device asynchronously; detkit ignores it (no effect
+   *     on results)
+   * @param batchAugments batch-level augmentations applied in training only; only BatchFixedSizePad
+   * @param type the preprocessor's name; only DetDataPreprocessor, detkit refuses others
+   */
   public record Args(
       @Default("null") List<Double> mean,
       @Default("null") List<Double> std,

@@ -40,7 +40,22 @@ import java.util.Map;
     summary = "single-stage detector: backbone, neck and any dense head")
 public final class SingleStageDetector extends Module implements TrainableDetector {
 
-  /** mmdet's arguments. */
+  /**
+   * mmdet's arguments.
+   *
+   * @param backbone config of the backbone (a backbone component)
+   * @param neck config of the neck, null for none; its in_channels default to the backbone's output
+   *     channels
+   * @param bboxHead config of the dense head; its in_channels default to the neck's (or backbone's)
+   *     output channels
+   * @param dataPreprocessor config of the data preprocessor (normalisation, channel order, padding)
+   * @param trainCfg training config of the head (assigner, sampler, pos_weight), handed to
+   *     bbox_head as its train_cfg
+   * @param testCfg testing config of the head (nms_pre, score_thr, nms, max_per_img), handed to
+   *     bbox_head as its test_cfg
+   * @param initCfg initialisation config of the whole detector; detkit ignores it (each part
+   *     initialises itself, and the backbone's own init_cfg loads pretrained weights)
+   */
   public record Args(
       @Kind(ComponentKind.BACKBONE) ComponentConfig backbone,
       @Kind(value = ComponentKind.NECK, provided = "in_channels") @Default("null")

@@ -7,6 +7,19 @@ import java.util.Map;
  * mmengine's dataloader keys ({@code train_dataloader}, {@code val_dataloader}); the dataset is
  * built separately from {@code dataset}. {@code sampler.shuffle} and {@code batch_sampler:
  * AspectRatioBatchSampler} are honoured; workers are threads.
+ *
+ * @param batchSize number of images per batch (per process); at least 1
+ * @param numWorkers number of loading workers (threads in detkit; 0 loads on one thread)
+ * @param persistentWorkers whether workers outlive an epoch; detkit's threads are its own, so it is
+ *     ignored
+ * @param pinMemory whether batches go to page-locked memory; detkit ignores it (no effect on
+ *     results)
+ * @param dropLast whether to drop the last incomplete batch of an epoch
+ * @param sampler config of the sampler: DefaultSampler or InfiniteSampler, with shuffle (true draws
+ *     a new order each epoch); detkit refuses other types
+ * @param batchSampler config of the batch sampler: null, or AspectRatioBatchSampler (batches of
+ *     images of the same orientation); detkit refuses other types
+ * @param dataset config of the dataset (built separately, e.g. CocoDataset)
  */
 public record DataloaderCfg(
     @Default("1") int batchSize,

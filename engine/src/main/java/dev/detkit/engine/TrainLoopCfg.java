@@ -7,6 +7,14 @@ import java.util.List;
  * mmengine's {@code train_cfg}: {@code EpochBasedTrainLoop} with {@code max_epochs} or {@code
  * IterBasedTrainLoop} with {@code max_iters}; validation every {@code val_interval} epochs (or
  * iterations) from {@code val_begin}.
+ *
+ * @param type the loop: EpochBasedTrainLoop or IterBasedTrainLoop; detkit refuses others
+ * @param maxEpochs total training epochs (EpochBasedTrainLoop, at least 1)
+ * @param maxIters total training iterations (IterBasedTrainLoop, at least 1)
+ * @param valInterval validation every this many epochs (iterations for IterBasedTrainLoop); at
+ *     least 1
+ * @param valBegin the epoch (or iteration) from which validation runs
+ * @param dynamicIntervals changes of val_interval during training; only null, detkit refuses it
  */
 public record TrainLoopCfg(
     @Default("EpochBasedTrainLoop") String type,

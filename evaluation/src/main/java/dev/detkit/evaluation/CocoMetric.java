@@ -28,12 +28,14 @@ public final class CocoMetric {
    * @param outfilePrefix where mmdet writes {@code <prefix>.bbox.json} (detkit's commands take
    *     {@code --out})
    * @param iouThrs IoU thresholds; only the default 0.50:0.05:0.95
-   * @param metricItems the summary items to log; all by default
+   * @param metricItems the summary items to log; detkit always reports all of mmdet's bbox_mAP
+   *     items and ignores this list
    * @param sortCategories sort categories by id before evaluation (pycocotools already does)
    * @param fileClientArgs deprecated mmengine storage arguments (local files only)
    * @param backendArgs mmengine storage arguments (local files only)
    * @param collectDevice where distributed results are gathered (results stay in one process)
-   * @param prefix the metric key prefix ({@code coco})
+   * @param prefix the metric key prefix ({@code coco}); detkit reports mmdet's names without a
+   *     prefix and ignores it
    * @param useMpEval evaluate with processes (detkit's evaluator uses threads)
    */
   public record Args(

@@ -12,6 +12,29 @@ import java.util.Map;
  * train_cfg}/{@code test_cfg} come from the detector. Defaults are mmdet's, except {@code
  * loss_bbox}: AnchorHead's SmoothL1Loss is not in detkit, so it defaults to the GIoULoss (weight
  * 2.0) every mmdet ATSS config sets.
+ *
+ * @param numClasses number of categories excluding the background (sigmoid scores)
+ * @param inChannels number of channels of each input feature level (the neck's out_channels)
+ * @param predKernelSize kernel size of the prediction convs; only 3, detkit refuses other values
+ * @param stackedConvs number of stacked 3x3 convs in each branch (classification, regression)
+ * @param featChannels number of hidden channels of the stacked convs
+ * @param convCfg config of the conv layers; only null (plain Conv2d), detkit refuses any other
+ *     value
+ * @param normCfg normalisation after each stacked conv (mmdet: GN with 32 groups), none when null
+ * @param regDecodedBbox apply the regression loss to decoded boxes instead of deltas; must be true
+ *     (ATSS's GIoU loss compares boxes), detkit refuses false
+ * @param anchorGenerator config of the anchor generator (ATSS configs: one anchor per cell, ratios
+ *     [1.0], octave_base_scale 8, scales_per_octave 1)
+ * @param bboxCoder config of the coder between anchors and boxes (deltas)
+ * @param lossCls config of the classification loss (ATSS configs: FocalLoss)
+ * @param lossBbox config of the box regression loss, on decoded boxes (GIoULoss, weight 2.0)
+ * @param lossCenterness config of the centerness loss (binary CrossEntropyLoss with use_sigmoid)
+ * @param trainCfg training config (assigner: ATSSAssigner, sampler, pos_weight), taken from the
+ *     detector's train_cfg; null for inference
+ * @param testCfg testing config (nms_pre, score_thr, nms, max_per_img), taken from the detector's
+ *     test_cfg
+ * @param initCfg initialisation config; detkit always uses mmdet's default (normal std 0.01,
+ *     classification bias for prior probability 0.01) and ignores this value
  */
 public record ATSSHeadArgs(
     int numClasses,

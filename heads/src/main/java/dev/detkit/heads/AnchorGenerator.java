@@ -17,7 +17,27 @@ import java.util.List;
     summary = "mmdet's anchors: octave scales x ratios (h/w) per stride")
 public final class AnchorGenerator implements PriorGenerator {
 
-  /** mmdet's arguments. */
+  /**
+   * mmdet's arguments.
+   *
+   * @param strides stride of the anchors in each feature level, in pixels; one per level
+   * @param ratios ratios between the height and width of anchors in a single level (h/w)
+   * @param scales anchor scales in a single level, multiplying the base size; give either scales or
+   *     octave_base_scale with scales_per_octave
+   * @param baseSizes basic size of the anchors in each level, in pixels; null uses the strides
+   * @param scaleMajor whether to multiply scales first when generating base anchors (anchor index =
+   *     ratio * number of scales + scale); false orders ratios first
+   * @param octaveBaseScale base scale of the anchors in an octave (RetinaNet: 4), with
+   *     scales_per_octave
+   * @param scalesPerOctave number of scales per octave: scales are octave_base_scale * 2^(i /
+   *     scales_per_octave)
+   * @param centers centre of the anchors relative to the feature grid of each level; only null,
+   *     detkit refuses explicit centres
+   * @param centerOffset offset of the anchor centre, as a fraction of the base size (0 = top left
+   *     corner of the cell, 0.5 = its centre)
+   * @param useBoxType return boxes as mmdet box-type objects; detkit has plain boxes only and
+   *     ignores this value
+   */
   public record Args(
       List<Integer> strides,
       List<Double> ratios,

@@ -19,7 +19,18 @@ public final class DeltaXYWHBBoxCoder implements BBoxCoder {
   /** {@code |log(16/1000)|}; applied to float32 data it acts as float32 4.1351666. */
   static final double MAX_RATIO = Math.abs(Math.log(16.0 / 1000));
 
-  /** mmdet's arguments. */
+  /**
+   * mmdet's arguments.
+   *
+   * @param targetMeans denormalising means of the four deltas (dx, dy, dw, dh)
+   * @param targetStds denormalising standard deviations of the four deltas (dx, dy, dw, dh)
+   * @param clipBorder whether to clip decoded boxes to the image
+   * @param addCtrClamp whether to clamp the decoded centre shift to +/- ctr_clamp pixels (and dw,
+   *     dh from above only)
+   * @param ctrClamp the maximum centre shift in pixels when add_ctr_clamp
+   * @param useBoxType return boxes as mmdet box-type objects; detkit has plain boxes only and
+   *     ignores this value
+   */
   public record Args(
       @Default("[0.0, 0.0, 0.0, 0.0]") List<Double> targetMeans,
       @Default("[1.0, 1.0, 1.0, 1.0]") List<Double> targetStds,

@@ -16,7 +16,12 @@ import dev.detkit.api.tensor.Tensor;
     summary = "distances (l, t, r, b) from a point to the box sides, clipped to the image")
 public final class DistancePointBBoxCoder implements BBoxCoder {
 
-  /** mmdet's arguments. */
+  /**
+   * mmdet's arguments.
+   *
+   * @param clipBorder whether to clip decoded boxes to the image
+   * @param useBoxType return boxes as mmdet box-type objects; only false, detkit refuses true
+   */
   public record Args(@Default("true") boolean clipBorder, @Default("false") boolean useBoxType) {
     public Args {
       if (useBoxType) {

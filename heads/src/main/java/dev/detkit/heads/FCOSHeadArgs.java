@@ -12,6 +12,38 @@ import java.util.Map;
  * Arguments of mmdet's {@code FCOSHead} (with {@code AnchorFreeHead}'s); {@code train_cfg}/{@code
  * test_cfg} come from the detector. {@code conv_bias} is {@code auto} (bias only without a norm) or
  * a boolean.
+ *
+ * @param numClasses number of categories excluding the background (sigmoid scores)
+ * @param inChannels number of channels of each input feature level (the neck's out_channels)
+ * @param featChannels number of hidden channels of the stacked convs
+ * @param stackedConvs number of stacked 3x3 convs in each branch (classification, regression)
+ * @param strides downsample factor of each input level, in pixels; one per level
+ * @param dcnOnLastConv use a deformable conv as the last stacked conv; only false, detkit has no
+ *     DCN and refuses true
+ * @param convBias bias of the stacked convs: auto (a bias only when there is no norm), true or
+ *     false
+ * @param regressRanges regression range [low, high) of each level, in pixels of the largest
+ *     distance from a point to its box's sides; one pair per stride
+ * @param centerSampling only points within center_sample_radius strides of a gt's centre (and
+ *     inside it) are positives for that gt
+ * @param centerSampleRadius radius of the centre sampling region, in strides of the level
+ * @param normOnBbox normalise the regression targets by the level's stride (and predict with ReLU
+ *     instead of exp)
+ * @param centernessOnReg put the centerness branch on the regression tower instead of the
+ *     classification tower
+ * @param lossCls config of the classification loss
+ * @param lossBbox config of the box regression loss, on decoded boxes (IoULoss or GIoULoss)
+ * @param lossCenterness config of the centerness loss (binary CrossEntropyLoss with use_sigmoid)
+ * @param bboxCoder config of the coder between points and distances (DistancePointBBoxCoder)
+ * @param convCfg config of the conv layers; only null (plain Conv2d), detkit refuses any other
+ *     value
+ * @param normCfg normalisation after each stacked conv (mmdet: GN with 32 groups), none when null
+ * @param trainCfg the detector's train_cfg; FCOS assigns by regress_ranges, so, as in mmdet, its
+ *     values (allowed_border, pos_weight, debug) are not used
+ * @param testCfg testing config (nms_pre, score_thr, nms, max_per_img), taken from the detector's
+ *     test_cfg
+ * @param initCfg initialisation config; detkit always uses mmdet's default (normal std 0.01,
+ *     classification bias for prior probability 0.01) and ignores this value
  */
 public record FCOSHeadArgs(
     int numClasses,

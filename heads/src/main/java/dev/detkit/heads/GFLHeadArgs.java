@@ -14,6 +14,29 @@ import java.util.Map;
  * mmdet GFL config sets (QualityFocalLoss, GIoULoss weight 2.0) instead of AnchorHead's CE and
  * SmoothL1; the anchor generator defaults to the configs' one 8s x 8s anchor per cell (GFL needs
  * one per cell; AnchorHead's default has nine).
+ *
+ * @param numClasses number of categories excluding the background (sigmoid scores)
+ * @param inChannels number of channels of each input feature level (the neck's out_channels)
+ * @param stackedConvs number of stacked 3x3 convs in each branch (classification, regression)
+ * @param featChannels number of hidden channels of the stacked convs
+ * @param convCfg config of the conv layers; only null (plain Conv2d), detkit refuses any other
+ *     value
+ * @param normCfg normalisation after each stacked conv (mmdet: GN with 32 groups), none when null
+ * @param regMax max value of the integral set {0, ..., reg_max} of the distance distribution (so
+ *     reg_max + 1 bins per side), in units of the level's stride; positive
+ * @param regDecodedBbox mmdet's AnchorHead switch for a loss on decoded boxes; GFL always applies
+ *     its GIoU loss to decoded boxes, so detkit ignores this value
+ * @param anchorGenerator config of the anchor generator (GFL needs one anchor per cell)
+ * @param bboxCoder config of the coder between points and distances (DistancePointBBoxCoder)
+ * @param lossCls config of the classification loss (QualityFocalLoss: joint class and IoU quality)
+ * @param lossDfl config of the distribution focal loss on the distance bins
+ * @param lossBbox config of the box regression loss, on decoded boxes (GIoULoss)
+ * @param trainCfg training config (assigner: ATSSAssigner, sampler, pos_weight), taken from the
+ *     detector's train_cfg; null for inference
+ * @param testCfg testing config (nms_pre, score_thr, nms, max_per_img), taken from the detector's
+ *     test_cfg
+ * @param initCfg initialisation config; detkit always uses mmdet's default (normal std 0.01,
+ *     classification bias for prior probability 0.01) and ignores this value
  */
 public record GFLHeadArgs(
     int numClasses,

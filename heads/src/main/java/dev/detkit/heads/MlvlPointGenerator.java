@@ -15,7 +15,12 @@ import java.util.List;
     summary = "mmdet's points: one per cell at (x + offset, y + offset) * stride")
 public final class MlvlPointGenerator implements PriorGenerator {
 
-  /** mmdet's arguments. */
+  /**
+   * mmdet's arguments.
+   *
+   * @param strides stride of the points in each feature level, in pixels; positive, one per level
+   * @param offset offset of the points, as a fraction of the stride (0.5 = cell centre)
+   */
   public record Args(List<Integer> strides, @Default("0.5") double offset) {
     public Args {
       if (strides.isEmpty() || strides.stream().anyMatch(s -> s < 1)) {

@@ -2,7 +2,16 @@ package dev.detkit.heads;
 
 import dev.detkit.api.registry.Default;
 
-/** A dense head's {@code test_cfg}: score threshold, per-level top-k, NMS, detections kept. */
+/**
+ * A dense head's {@code test_cfg}: score threshold, per-level top-k, NMS, detections kept.
+ *
+ * @param nmsPre number of top-scoring priors kept per level before NMS; -1 keeps all
+ * @param minBboxSize boxes whose width or height, in pixels of the original image, is not above
+ *     this are dropped before NMS (0 drops empty boxes, a negative value keeps all)
+ * @param scoreThr detections scoring below this are dropped before NMS
+ * @param nms NMS config (hard or soft NMS, IoU threshold)
+ * @param maxPerImg number of detections kept per image after NMS
+ */
 public record TestCfg(
     @Default("-1") int nmsPre,
     @Default("0") double minBboxSize,

@@ -1,5 +1,6 @@
 package dev.detkit.processor;
 
+import dev.detkit.api.registry.ParamDocs;
 import java.io.IOException;
 import java.io.Writer;
 import java.util.ArrayList;

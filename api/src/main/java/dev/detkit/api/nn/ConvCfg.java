@@ -5,6 +5,9 @@ package dev.detkit.api.nn;
  * {@code Conv2dSamePadding}, which mmdet's projects/EfficientDet registers: TF "SAME" padding
  * without mmcv's clamp of a negative pad, which never arises in EfficientNet, BiFPN or the head
  * (shared/reference/efficientdet.md section 3.1: bit-identical outputs there).
+ *
+ * @param type conv layer type: Conv2d or Conv (symmetric padding), Conv2dAdaptivePadding or
+ *     Conv2dSamePadding (TF SAME padding); detkit refuses other types
  */
 public record ConvCfg(String type) {
   public ConvCfg {

@@ -9,6 +9,15 @@ import java.util.Set;
  * {@code num_groups} required, as mmdetection's from-scratch configs use it). As in mmcv's {@code
  * build_norm_layer}, eps is 1e-5 and momentum 0.1 unless the config gives them; momentum applies to
  * BN only.
+ *
+ * @param type norm layer type: BN, BN2d, SyncBN (the same computation on one device) or GN; detkit
+ *     refuses other types
+ * @param eps value added to the variance for numerical stability (mmcv: 1e-5; EfficientNet: 1e-3)
+ * @param momentum weight of the current batch in BN's running mean and variance (PyTorch's
+ *     convention, mmcv: 0.1); BN only
+ * @param requiresGrad whether the norm layer's weight and bias are trained
+ * @param numGroups number of channel groups of GN, required for GN (mmdet's configs: 32); detkit
+ *     refuses it for the BN types
  */
 public record NormCfg(
     String type,

@@ -16,7 +16,11 @@ import dev.detkit.engine.Runner;
     summary = "stop on a NaN or infinite loss")
 public final class CheckInvalidLossHook implements Hook {
 
-  /** mmdet's arguments. */
+  /**
+   * mmdet's arguments.
+   *
+   * @param interval checking interval, in iterations; at least 1
+   */
   public record Args(@Default("50") int interval) {
     public Args {
       if (interval < 1) {

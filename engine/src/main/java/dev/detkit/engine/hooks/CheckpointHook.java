@@ -26,7 +26,26 @@ import java.util.Map;
     summary = "save, keep, best checkpoint")
 public final class CheckpointHook implements Hook {
 
-  /** mmengine's arguments. */
+  /**
+   * mmengine's arguments.
+   *
+   * @param interval the saving period, in epochs (in iterations when by_epoch is false); at least 1
+   * @param byEpoch saving checkpoints by epoch or by iteration
+   * @param maxKeepCkpts the maximum number of periodic checkpoints to keep (the oldest are
+   *     deleted); -1 keeps all
+   * @param saveBest the metric (e.g. coco/bbox_mAP) whose best checkpoint is kept, auto for the
+   *     first metric, null for none
+   * @param rule comparison rule for the best score: greater or less; null is greater (detkit does
+   *     not infer less from the metric name)
+   * @param saveLast whether to save a checkpoint at the last epoch (or iteration) even off the
+   *     period
+   * @param saveOptimizer whether to save the optimizer state; detkit always saves it (resume needs
+   *     it) and ignores false
+   * @param saveParamScheduler whether to save the scheduler state; detkit's schedulers are
+   *     closed-form in the epoch and iteration, so it is ignored
+   * @param outDir the directory to save checkpoints to; detkit always saves in the work directory
+   *     and ignores it
+   */
   public record Args(
       @Default("1") int interval,
       @Default("true") boolean byEpoch,

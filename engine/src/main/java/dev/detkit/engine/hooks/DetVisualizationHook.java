@@ -24,7 +24,19 @@ import java.util.Map;
     summary = "draw validation detections (draw: true)")
 public final class DetVisualizationHook implements Hook {
 
-  /** mmdet's arguments. */
+  /**
+   * mmdet's arguments.
+   *
+   * @param draw whether to draw prediction results; off by default (the hook then does nothing)
+   * @param interval the interval of visualisation, in validation images; at least 1
+   * @param scoreThr the threshold to visualise boxes with
+   * @param show whether to display the drawn image; only false (no display), detkit refuses true
+   * @param waitTime the display time in seconds; ignored, since show must be false
+   * @param testOutDir directory for the test-time drawings; detkit draws under the work directory
+   *     and ignores it
+   * @param backendArgs arguments of the file backend; detkit reads local files only and ignores
+   *     them
+   */
   public record Args(
       @Default("false") boolean draw,
       @Default("50") int interval,

@@ -20,7 +20,11 @@ public final class DistSamplerSeedHook implements Hook {
     return new DistSamplerSeedHook();
   }
 
-  /** mmengine's arguments. */
+  /**
+   * mmengine's arguments.
+   *
+   * @param type the hook's name (DistSamplerSeedHook); it has no other argument
+   */
   public record Args(@Default("DistSamplerSeedHook") String type) {}
 
   @Override

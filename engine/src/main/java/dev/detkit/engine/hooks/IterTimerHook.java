@@ -17,7 +17,11 @@ public final class IterTimerHook implements Hook {
     return new IterTimerHook();
   }
 
-  /** mmengine's arguments. */
+  /**
+   * mmengine's arguments.
+   *
+   * @param type the hook's name (IterTimerHook); it has no other argument
+   */
   public record Args(@Default("IterTimerHook") String type) {}
 
   private double total;

@@ -24,7 +24,19 @@ import java.util.Map;
     summary = "progress bar, scalars.jsonl, log lines")
 public final class LoggerHook implements Hook {
 
-  /** mmengine's arguments. */
+  /**
+   * mmengine's arguments.
+   *
+   * @param interval logging interval, in iterations (of the epoch); at least 1
+   * @param ignoreLast ignore the log of the last iterations of an epoch when fewer than interval
+   *     remain
+   * @param logMetricByEpoch whether validation metrics are logged by epoch (else by iteration);
+   *     detkit always logs them by epoch and ignores it
+   * @param outDir where to copy the logs to (mmengine: a backend directory); detkit writes under
+   *     the work directory only and ignores it
+   * @param keepLocal whether to keep the local logs after copying them to out_dir; ignored (no
+   *     copy)
+   */
   public record Args(
       @Default("10") int interval,
       @Default("false") boolean ignoreLast,

@@ -20,7 +20,11 @@ public final class ParamSchedulerHook implements Hook {
     return new ParamSchedulerHook();
   }
 
-  /** mmengine's arguments. */
+  /**
+   * mmengine's arguments.
+   *
+   * @param type the hook's name (ParamSchedulerHook); it has no other argument
+   */
   public record Args(@Default("ParamSchedulerHook") String type) {}
 
   @Override

@@ -18,7 +18,17 @@ import java.util.Map;
  */
 public final class OptimWrapper implements AutoCloseable {
 
-  /** mmengine's arguments. */
+  /**
+   * mmengine's arguments.
+   *
+   * @param type the wrapper's name; only OptimWrapper (no AmpOptimWrapper), detkit refuses others
+   * @param optimizer config of the optimizer (SGD)
+   * @param paramwiseCfg per-parameter lr and weight decay multipliers; null for none
+   * @param clipGrad gradient clipping: {max_norm: x} clips the global L2 norm of all gradients to
+   *     x; norm_type must be 2; null for no clipping
+   * @param accumulativeCounts number of iterations whose gradients are accumulated before a step;
+   *     only 1, detkit refuses others
+   */
   public record Args(
       @Default("OptimWrapper") String type,
       @Kind(ComponentKind.OPTIMIZER) ComponentConfig optimizer,

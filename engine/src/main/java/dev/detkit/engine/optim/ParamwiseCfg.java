@@ -18,6 +18,15 @@ import java.util.Set;
  * matching key wins), and {@code bypass_duplicate} for parameters shared between modules (the
  * RetinaSepBNHead's convs): with a paramwise_cfg but without it a shared parameter is an error, as
  * torch's optimizer raises it; without any paramwise_cfg it is listed once ({@link #none}).
+ *
+ * @param normDecayMult weight decay multiplier of the normalisation layers' weights and biases
+ *     (e.g. 0 for no decay on BN/GN); null for 1
+ * @param biasDecayMult weight decay multiplier of the other layers' biases; null for 1
+ * @param biasLrMult learning rate multiplier of the other layers' biases; null for 1
+ * @param bypassDuplicate whether to skip a parameter shared between modules after its first use
+ *     (false: a shared parameter is an error)
+ * @param customKeys multipliers by parameter name: a name substring to {lr_mult, decay_mult}; the
+ *     longest matching key wins over the norm and bias rules
  */
 public record ParamwiseCfg(
     @Default("null") Double normDecayMult,

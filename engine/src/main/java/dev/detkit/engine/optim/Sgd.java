@@ -29,7 +29,17 @@ public final class Sgd implements Optimizer {
     return groups -> new Sgd(args, groups);
   }
 
-  /** torch's arguments. */
+  /**
+   * torch's arguments.
+   *
+   * @param lr learning rate (the base lr that param_scheduler factors and lr_mult multiply); not
+   *     negative
+   * @param momentum momentum factor; not negative, 0 for none
+   * @param weightDecay weight decay (L2 penalty) added to the gradient as wd * p; not negative
+   * @param dampening dampening for momentum (the gradient's share of the buffer is 1 - dampening)
+   * @param nesterov enables Nesterov momentum; needs a positive momentum and dampening 0, detkit
+   *     refuses anything else
+   */
   public record Args(
       double lr,
       @Default("0.0") double momentum,

@@ -14,7 +14,17 @@ import dev.detkit.api.registry.Default;
     summary = "constant factor on [begin, end), lr restored at end")
 public final class ConstantLR implements ParamScheduler {
 
-  /** mmengine's arguments. */
+  /**
+   * mmengine's arguments.
+   *
+   * @param factor the number the lr is multiplied by on [begin, end); in (0, 1]
+   * @param begin step at which to start updating the lr
+   * @param end step at which the lr is restored (exclusive; the default means until the end)
+   * @param byEpoch whether begin and end are epochs (else iterations)
+   * @param convertToIterBased whether to convert the epoch-based schedule to iterations, so it
+   *     steps every iteration (needs by_epoch)
+   * @param verbose mmengine's switch to print a message at each update; detkit ignores it
+   */
   public record Args(
       @Default("0.3333333333333333") double factor,
       @Default("0") long begin,

@@ -16,7 +16,19 @@ import dev.detkit.api.registry.Default;
     summary = "linear warm-up factor from start_factor to end_factor over [begin, end)")
 public final class LinearLR implements ParamScheduler {
 
-  /** mmengine's arguments. */
+  /**
+   * mmengine's arguments.
+   *
+   * @param startFactor the number the lr is multiplied by at begin; in (0, 1]
+   * @param endFactor the number the lr is multiplied by at end (reached only at end, which is not
+   *     stepped); in [0, 1]
+   * @param begin step at which to start updating the lr
+   * @param end step at which to stop updating the lr (exclusive; the default means until the end)
+   * @param byEpoch whether begin and end are epochs (else iterations)
+   * @param convertToIterBased whether to convert the epoch-based schedule to iterations, so it
+   *     steps every iteration (needs by_epoch)
+   * @param verbose mmengine's switch to print a message at each update; detkit ignores it
+   */
   public record Args(
       @Default("0.3333333333333333") double startFactor,
       @Default("1.0") double endFactor,

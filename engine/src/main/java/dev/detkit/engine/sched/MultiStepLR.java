@@ -16,7 +16,19 @@ import java.util.List;
     summary = "multiply by gamma at each milestone")
 public final class MultiStepLR implements ParamScheduler {
 
-  /** mmengine's arguments. */
+  /**
+   * mmengine's arguments.
+   *
+   * @param milestones steps (epochs, or iterations when by_epoch is false) at which the lr is
+   *     multiplied by gamma, counted from begin; at least one
+   * @param gamma multiplicative factor of the lr decay at each milestone
+   * @param begin step at which to start updating the lr
+   * @param end step at which to stop updating the lr (exclusive; the default means until the end)
+   * @param byEpoch whether begin, end and milestones are epochs (else iterations)
+   * @param convertToIterBased whether to convert the epoch-based schedule to iterations, so it
+   *     steps every iteration (needs by_epoch)
+   * @param verbose mmengine's switch to print a message at each update; detkit ignores it
+   */
   public record Args(
       List<Integer> milestones,
       @Default("0.1") double gamma,

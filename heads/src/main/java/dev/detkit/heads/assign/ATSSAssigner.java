@@ -20,7 +20,16 @@ import java.util.Arrays;
 public final class ATSSAssigner implements Assigner {
   static final float INF = 100000000.0f;
 
-  /** mmdet's arguments. */
+  /**
+   * mmdet's arguments.
+   *
+   * @param topk number of candidate priors chosen on each level (closest centres to the gt's)
+   * @param alpha DDOD's dynamic cost weight; only null (plain ATSS), detkit refuses a value
+   * @param iouCalculator config of the IoU calculator; detkit always computes mmdet's
+   *     BboxOverlaps2D (IoU) and ignores this value
+   * @param ignoreIofThr IoF threshold for ignoring priors overlapping crowd (ignored) gt boxes;
+   *     only zero or a negative value (off), detkit refuses a positive one
+   */
   public record Args(
       int topk,
       @Default("null") Double alpha,

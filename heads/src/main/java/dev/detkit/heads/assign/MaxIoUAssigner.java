@@ -18,7 +18,27 @@ import java.util.List;
     summary = "positives by IoU threshold, plus each gt's best priors (low-quality matches)")
 public final class MaxIoUAssigner implements Assigner {
 
-  /** mmdet's arguments; {@code neg_iou_thr} is a number or a {@code [low, high)} pair. */
+  /**
+   * mmdet's arguments; {@code neg_iou_thr} is a number or a {@code [low, high)} pair.
+   *
+   * @param posIouThr IoU threshold for positive priors (a prior is positive at or above it)
+   * @param negIouThr IoU threshold for negative priors: a number (below it) or a [low, high) pair
+   * @param minPosIou minimum IoU for a prior to be assigned to a gt in the low-quality step (each
+   *     gt's best priors)
+   * @param gtMaxAssignAll whether to assign every prior tied at a gt's highest IoU to that gt, or
+   *     only the first
+   * @param ignoreIofThr IoF threshold for ignoring priors overlapping crowd (ignored) gt boxes;
+   *     only zero or a negative value (off), detkit refuses a positive one (crowd boxes are dropped
+   *     from training)
+   * @param ignoreWrtCandidates whether the IoF for ignoring is of the priors (true) or of the
+   *     ignored gts; no effect while ignore_iof_thr is off
+   * @param matchLowQuality whether to allow low-quality matches: each gt also takes its best priors
+   *     even below pos_iou_thr (RetinaNet: true)
+   * @param gpuAssignThr number of gts above which mmdet assigns on the CPU; detkit assigns on the
+   *     host anyway and ignores it
+   * @param iouCalculator config of the IoU calculator; detkit always computes mmdet's
+   *     BboxOverlaps2D (IoU) and ignores this value
+   */
   public record Args(
       double posIouThr,
       Object negIouThr,

@@ -17,7 +17,21 @@ import java.util.List;
     summary = "binary cross entropy with logits (use_sigmoid) against same-shape targets")
 public final class CrossEntropyLoss implements RegressionLoss, ClassificationLoss {
 
-  /** mmdet's arguments. */
+  /**
+   * mmdet's arguments.
+   *
+   * @param useSigmoid whether the prediction uses sigmoid (binary cross entropy) instead of
+   *     softmax; only true, detkit refuses false
+   * @param useMask whether to use the mask cross entropy loss; only false, detkit refuses true
+   * @param reduction how the element-wise loss is reduced: none, mean or sum (mean divides by
+   *     avg_factor when the head gives one)
+   * @param classWeight weight of each class; only null, detkit refuses a list
+   * @param ignoreIndex label index to be ignored; detkit's targets are same-shape scores, so it is
+   *     not used
+   * @param lossWeight weight of the loss
+   * @param avgNonIgnore whether the mean is taken over non-ignored elements only; not used by
+   *     detkit (no element is ignored)
+   */
   public record Args(
       @Default("false") boolean useSigmoid,
       @Default("false") boolean useMask,

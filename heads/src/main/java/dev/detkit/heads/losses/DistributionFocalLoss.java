@@ -17,7 +17,13 @@ import dev.detkit.api.tensor.Tensor;
     summary = "GFL's cross entropy of a distance distribution at the two bins around the target")
 public final class DistributionFocalLoss implements RegressionLoss {
 
-  /** mmdet's arguments. */
+  /**
+   * mmdet's arguments.
+   *
+   * @param reduction how the per-side loss is reduced: none, mean or sum (mean divides by
+   *     avg_factor when the head gives one)
+   * @param lossWeight weight of the loss (GFL configs: 0.25)
+   */
   public record Args(@Default("mean") String reduction, @Default("1.0") double lossWeight) {
     public Args {
       WeightedReduction.checkReduction(reduction);

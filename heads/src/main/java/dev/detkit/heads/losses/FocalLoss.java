@@ -20,7 +20,19 @@ import dev.detkit.api.tensor.Tensor;
     summary = "sigmoid focal loss over one-hot labels")
 public final class FocalLoss implements ClassificationLoss {
 
-  /** mmdet's arguments. */
+  /**
+   * mmdet's arguments.
+   *
+   * @param useSigmoid whether the prediction uses sigmoid instead of softmax; only true, detkit
+   *     refuses false
+   * @param gamma focusing parameter: the (1 - pt)^gamma factor down-weights easy examples
+   * @param alpha balancing weight of positives (negatives get 1 - alpha)
+   * @param reduction how the element-wise loss is reduced: none, mean or sum (mean divides by
+   *     avg_factor when the head gives one)
+   * @param lossWeight weight of the loss
+   * @param activated whether the input is already activated (probabilities); only false, detkit
+   *     refuses true
+   */
   public record Args(
       @Default("true") boolean useSigmoid,
       @Default("2.0") double gamma,

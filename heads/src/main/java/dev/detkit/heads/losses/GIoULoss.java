@@ -17,7 +17,14 @@ import dev.detkit.api.tensor.Tensor;
     summary = "1 - generalised IoU of aligned box pairs")
 public final class GIoULoss implements RegressionLoss {
 
-  /** mmdet's arguments. */
+  /**
+   * mmdet's arguments.
+   *
+   * @param eps floor of the union and of the enclosing box's area, to avoid dividing by zero
+   * @param reduction how the per-box loss is reduced: none, mean or sum (mean divides by avg_factor
+   *     when the head gives one)
+   * @param lossWeight weight of the loss (ATSS and GFL configs: 2.0)
+   */
   public record Args(
       @Default("1e-6") double eps,
       @Default("mean") String reduction,

@@ -16,7 +16,16 @@ import dev.detkit.api.tensor.Tensor;
     summary = "-log(IoU) (or 1 - IoU) of aligned box pairs")
 public final class IoULoss implements RegressionLoss {
 
-  /** mmdet's arguments. */
+  /**
+   * mmdet's arguments.
+   *
+   * @param linear deprecated in mmdet: true means mode linear and overrides mode
+   * @param eps floor of the IoU before the log, and of the union
+   * @param reduction how the per-box loss is reduced: none, mean or sum (mean divides by avg_factor
+   *     when the head gives one)
+   * @param lossWeight weight of the loss
+   * @param mode loss scaling: log (-log(iou)), linear (1 - iou) or square (1 - iou^2)
+   */
   public record Args(
       @Default("false") boolean linear,
       @Default("1e-6") double eps,

@@ -14,7 +14,13 @@ import dev.detkit.api.tensor.Tensor;
     summary = "absolute error, weighted and averaged")
 public final class L1Loss implements RegressionLoss {
 
-  /** mmdet's arguments. */
+  /**
+   * mmdet's arguments.
+   *
+   * @param reduction how the element-wise loss is reduced: none, mean or sum (mean divides by
+   *     avg_factor when the head gives one)
+   * @param lossWeight weight of the loss (multiplies the reduced loss)
+   */
   public record Args(@Default("mean") String reduction, @Default("1.0") double lossWeight) {
     public Args {
       WeightedReduction.checkReduction(reduction);

@@ -18,7 +18,18 @@ import dev.detkit.api.tensor.Tensor;
     summary = "GFL's focal loss against a soft quality (IoU) target at the gt class")
 public final class QualityFocalLoss {
 
-  /** mmdet's arguments. */
+  /**
+   * mmdet's arguments.
+   *
+   * @param useSigmoid whether sigmoid is used; only true (mmdet supports nothing else either),
+   *     detkit refuses false
+   * @param beta the beta of the modulating factor |score - sigmoid(x)|^beta
+   * @param reduction how the per-prior loss is reduced: none, mean or sum (mean divides by
+   *     avg_factor when the head gives one)
+   * @param lossWeight weight of the loss
+   * @param activated whether the input is already activated (probabilities); only false, detkit
+   *     refuses true
+   */
   public record Args(
       @Default("true") boolean useSigmoid,
       @Default("2.0") double beta,
