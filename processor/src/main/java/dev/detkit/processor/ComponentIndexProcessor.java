@@ -1,6 +1,5 @@
 package dev.detkit.processor;
 
-import dev.detkit.api.registry.ParamDocs;
 import java.io.IOException;
 import java.io.Writer;
 import java.util.ArrayList;
@@ -36,7 +35,8 @@ import javax.tools.StandardLocation;
  * Index: {@code META-INF/detkit/components/<module>}; docs: {@code META-INF/detkit/args/<record
  * binary name>.properties}.
  */
-@SupportedAnnotationTypes("dev.detkit.api.registry.Component")
+// "*": also rounds without @Component (the api module), whose records are still documented.
+@SupportedAnnotationTypes("*")
 public final class ComponentIndexProcessor extends AbstractProcessor {
   private static final String MODULE = "dev.detkit.api.registry.DetkitModule";
   private static final String CONTEXT = "dev.detkit.api.registry.BuildContext";
