@@ -9,7 +9,6 @@ import dev.detkit.api.config.CfgPrinter;
 import dev.detkit.api.config.ConfigException;
 import dev.detkit.api.config.ResolvedConfig;
 import dev.detkit.api.model.TrainableDetector;
-import dev.detkit.api.nn.BatchNorm2d;
 import dev.detkit.api.nn.LoadReport;
 import dev.detkit.api.nn.Module;
 import dev.detkit.api.nn.Parameter;
@@ -182,17 +181,7 @@ public final class Runner implements AutoCloseable {
     }
     if (dp != null) {
       dp.syncState(model);
-      long syncBn =
-          model.namedModules().values().stream()
-              .filter(m -> m instanceof BatchNorm2d bn && bn.type().equals("SyncBN"))
-              .count();
-      if (syncBn > 0 && isMain()) {
-        // Not yet synchronised: the statistics need collectives inside autograd's backward.
-        err.printf(
-            "warning: %d SyncBN layers normalise with each rank's own batch statistics here"
-                + " (as BN); cross-rank SyncBN is not implemented%n",
-            syncBn);
-      }
+      dp.synchronizeBatchNorms(model);
     }
   }
 
@@ -493,6 +482,9 @@ public final class Runner implements AutoCloseable {
     List<DetSample> samples = loader.load(batch, samplerEpoch);
     long t1 = System.nanoTime();
     Map<String, Double> losses = new LinkedHashMap<>();
+    if (dp != null) {
+      dp.beforeStep(trainableParameters());
+    }
     try (TensorScope scope = TensorScope.open();
         GradientScope g = backend.recordGradients()) {
       Map<String, Tensor> terms = detector.loss(samples);
@@ -507,13 +499,20 @@ public final class Runner implements AutoCloseable {
       if (dp == null) {
         optim.update(total, lr);
       } else {
-        optim.update(total, lr, () -> dp.averageGradients(trainableParameters()));
+        try {
+          optim.update(total, lr, () -> dp.averageGradients(trainableParameters()));
+        } catch (RuntimeException e) {
+          throw dp.backwardFailure(e);
+        }
       }
     }
     if (dp != null) {
       losses = new LinkedHashMap<>(dp.meanOverRanks(losses, backend));
-      // Seconds this rank spent in the gradient all-reduce (logged beside mmengine's time keys).
-      losses.put("allreduce_time", dp.lastAllReduceSeconds());
+      if (!dp.bucketed()) {
+        // Seconds this rank spent in the gradient all-reduce (logged beside mmengine's time keys);
+        // bucketed all-reduces run inside backward and have no time of their own.
+        losses.put("allreduce_time", dp.lastAllReduceSeconds());
+      }
     }
     if (!Double.isNaN(optim.lastGradNorm())) {
       losses.put("grad_norm", optim.lastGradNorm());
@@ -556,6 +555,9 @@ public final class Runner implements AutoCloseable {
   @Override
   public void close() {
     loader.close();
+    if (dp != null) {
+      dp.close();
+    }
     optim.close();
     model.close();
   }
