@@ -181,7 +181,10 @@ public final class Runner implements AutoCloseable {
     }
     if (dp != null) {
       dp.syncState(model);
-      dp.synchronizeBatchNorms(model);
+      String setup = dp.attach(model, trainableParameters());
+      if (isMain()) {
+        err.println(setup);
+      }
     }
   }
 
@@ -483,7 +486,7 @@ public final class Runner implements AutoCloseable {
     long t1 = System.nanoTime();
     Map<String, Double> losses = new LinkedHashMap<>();
     if (dp != null) {
-      dp.beforeStep(trainableParameters());
+      dp.beforeStep();
     }
     try (TensorScope scope = TensorScope.open();
         GradientScope g = backend.recordGradients()) {

@@ -121,6 +121,7 @@ class LibtorchDataParallelTest {
     String log = Files.readString(tmp.resolve("ddp.log"));
     assertEquals(0, p.exitValue(), log);
     assertTrue(log.contains("training finished") && log.contains("(2 ranks)"), log);
+    assertTrue(log.contains("gradients averaged in ") && log.contains("(c10d Reducer)"), log);
     Map<String, TensorData> ddp = Checkpoints.load(work.resolve("epoch_1.safetensors"));
 
     Map<String, Parameter> reference = referenceWeights(cfgOptions);

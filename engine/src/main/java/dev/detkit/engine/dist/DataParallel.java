@@ -27,7 +27,6 @@ public final class DataParallel {
   private final ProcessGroup group;
   private final boolean flat = "flat".equals(System.getProperty("detkit.ddp.allreduce"));
   private GradientBuckets buckets;
-  private boolean bucketsBuilt;
   private long lastAllReduceNanos;
 
   public DataParallel(ProcessGroup group) {
@@ -51,7 +50,7 @@ public final class DataParallel {
    * torch's {@code convert_sync_batchnorm}: every {@code SyncBN} layer of {@code model} takes its
    * training statistics over all ranks through this group. Returns how many layers do.
    */
-  public int synchronizeBatchNorms(Module model) {
+  private int synchronizeBatchNorms(Module model) {
     int n = 0;
     for (Module m : model.namedModules().values()) {
       if (m instanceof BatchNorm2d bn && bn.type().equals("SyncBN")) {
@@ -63,18 +62,29 @@ public final class DataParallel {
   }
 
   /**
-   * Before each step's forward: arms the bucketed reducer (built at the first step for {@code
-   * params}, the parameters that receive gradients).
+   * Wires the model to the group (torch's {@code convert_sync_batchnorm} and DDP's reducer): every
+   * {@code SyncBN} layer takes its training statistics over all ranks, and the gradients of {@code
+   * params} (those the optimizer steps) are averaged in buckets during backward where the group has
+   * a reducer. Returns one line that says what was set up.
    */
-  public void beforeStep(List<Parameter> params) {
-    if (!bucketsBuilt) {
-      bucketsBuilt = true;
-      if (!flat) {
-        buckets =
-            group.gradientBuckets(
-                params.stream().map(Parameter::get).toList(), FIRST_BUCKET_BYTES, BUCKET_BYTES);
-      }
+  public String attach(Module model, List<Parameter> params) {
+    int syncBn = synchronizeBatchNorms(model);
+    if (!flat) {
+      buckets =
+          group.gradientBuckets(
+              params.stream().map(Parameter::get).toList(), FIRST_BUCKET_BYTES, BUCKET_BYTES);
     }
+    return String.format(
+        "data parallel: %d ranks; gradients averaged %s; %d SyncBN layers synchronised",
+        group.worldSize(),
+        buckets != null
+            ? "in " + buckets.bucketCount() + " buckets during backward (c10d Reducer)"
+            : "after backward in one flat all-reduce",
+        syncBn);
+  }
+
+  /** Before each step's forward: arms the bucketed reducer. */
+  public void beforeStep() {
     if (buckets != null) {
       buckets.prepareForBackward();
     }
