@@ -197,8 +197,8 @@ final class GlooProcessGroup implements ProcessGroup {
         try {
           allReduceInPlace(sum, "all-reduce of batch-statistics gradients");
         } catch (CollectiveException e) {
-          // Thrown through libtorch's autograd engine it would lose its message; the next
-          // collective (the gradient all-reduce after backward) rethrows it.
+          // Thrown through libtorch's autograd engine it would lose its message; the group's
+          // next collective after backward rethrows it.
           failed = e;
         }
       }
