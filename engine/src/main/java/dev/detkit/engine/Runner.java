@@ -9,7 +9,6 @@ import dev.detkit.api.config.CfgPrinter;
 import dev.detkit.api.config.ConfigException;
 import dev.detkit.api.config.ResolvedConfig;
 import dev.detkit.api.model.TrainableDetector;
-import dev.detkit.api.nn.BatchNorm2d;
 import dev.detkit.api.nn.LoadReport;
 import dev.detkit.api.nn.Module;
 import dev.detkit.api.registry.BuildContext;
@@ -152,16 +151,9 @@ public final class Runner implements AutoCloseable {
     }
     if (dp != null) {
       dp.syncState(model);
-      long syncBn =
-          model.namedModules().values().stream()
-              .filter(m -> m instanceof BatchNorm2d bn && bn.type().equals("SyncBN"))
-              .count();
-      if (syncBn > 0 && isMain()) {
-        // Not yet synchronised: the statistics need collectives inside autograd's backward.
-        err.printf(
-            "warning: %d SyncBN layers normalise with each rank's own batch statistics here"
-                + " (as BN); cross-rank SyncBN is not implemented%n",
-            syncBn);
+      String setup = dp.attach(model, TrainLoop.trainableParameters(optim));
+      if (isMain()) {
+        err.println(setup);
       }
     }
   }
@@ -416,6 +408,9 @@ public final class Runner implements AutoCloseable {
   @Override
   public void close() {
     loader.close();
+    if (dp != null) {
+      dp.close();
+    }
     optim.close();
     model.close();
   }

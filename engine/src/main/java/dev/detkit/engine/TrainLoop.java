@@ -111,6 +111,9 @@ final class TrainLoop {
     List<DetSample> samples = loader.load(batch, state.samplerEpoch);
     long t1 = System.nanoTime();
     Map<String, Double> losses = new LinkedHashMap<>();
+    if (dp != null) {
+      dp.beforeStep();
+    }
     try (TensorScope scope = TensorScope.open();
         GradientScope g = backend.recordGradients()) {
       Map<String, Tensor> terms = detector.loss(samples);
@@ -125,13 +128,20 @@ final class TrainLoop {
       if (dp == null) {
         optim.update(total, state.lr);
       } else {
-        optim.update(total, state.lr, () -> dp.averageGradients(trainableParameters()));
+        try {
+          optim.update(total, state.lr, () -> dp.averageGradients(trainableParameters(optim)));
+        } catch (RuntimeException e) {
+          throw dp.backwardFailure(e);
+        }
       }
     }
     if (dp != null) {
       losses = new LinkedHashMap<>(dp.meanOverRanks(losses, backend));
-      // Seconds this rank spent in the gradient all-reduce (logged beside mmengine's time keys).
-      losses.put("allreduce_time", dp.lastAllReduceSeconds());
+      if (!dp.bucketed()) {
+        // Seconds this rank spent in the gradient all-reduce (logged beside mmengine's time keys);
+        // bucketed all-reduces run inside backward and have no time of their own.
+        losses.put("allreduce_time", dp.lastAllReduceSeconds());
+      }
     }
     if (!Double.isNaN(optim.lastGradNorm())) {
       losses.put("grad_norm", optim.lastGradNorm());
@@ -144,7 +154,7 @@ final class TrainLoop {
   }
 
   /** The optimizer's parameters, each once (tied weights are one parameter under two names). */
-  private List<Parameter> trainableParameters() {
+  static List<Parameter> trainableParameters(OptimWrapper optim) {
     Set<Parameter> seen = Collections.newSetFromMap(new IdentityHashMap<>());
     List<Parameter> out = new ArrayList<>();
     for (ParamGroup g : optim.optimizer().groups()) {

@@ -40,8 +40,9 @@ import org.junit.jupiter.api.io.TempDir;
  * Data-parallel training over Gloo against mmengine's DDP semantics, with real processes on
  * localhost: {@code ./detkit train --launcher local --nproc 2} with batch 1 per rank for three
  * steps gives the weights of one process that computes the two ranks' batches separately (each loss
- * normalised by its own avg_factor) and averages their gradients before each step; and a killed
- * rank fails the job within the timeout instead of hanging it.
+ * normalised by its own avg_factor) and averages their gradients before each step; a killed rank
+ * fails the job within the timeout instead of hanging it; and {@code --resume} after a killed rank
+ * ends with the weights of an uninterrupted job.
  */
 class LibtorchDataParallelTest {
   @TempDir static Path tmp;
@@ -120,6 +121,7 @@ class LibtorchDataParallelTest {
     String log = Files.readString(tmp.resolve("ddp.log"));
     assertEquals(0, p.exitValue(), log);
     assertTrue(log.contains("training finished") && log.contains("(2 ranks)"), log);
+    assertTrue(log.contains("gradients averaged in ") && log.contains("(c10d Reducer)"), log);
     Map<String, TensorData> ddp = Checkpoints.load(work.resolve("epoch_1.safetensors"));
 
     Map<String, Parameter> reference = referenceWeights(cfgOptions);
@@ -204,16 +206,15 @@ class LibtorchDataParallelTest {
     return model.namedParameters();
   }
 
-  @Test
-  void aKilledRankFailsTheJobWithinTheTimeout() throws Exception {
-    int port = freePort();
-    List<String> cfgOptions = options("train_cfg.max_epochs=50", "train_cfg.val_interval=100");
+  /** Two ranks started as torchrun starts them (environment variables), timeout 20 s. */
+  static List<Process> startRanks(Path workDir, int port, List<String> cfgOptions, String log)
+      throws IOException {
     List<Process> ranks = new ArrayList<>();
     for (int rank = 0; rank < 2; rank++) {
       ProcessBuilder pb =
-          new ProcessBuilder(detkitTrain(tmp.resolve("killed"), List.of(), cfgOptions))
+          new ProcessBuilder(detkitTrain(workDir, List.of(), cfgOptions))
               .redirectErrorStream(true)
-              .redirectOutput(tmp.resolve("rank" + rank + ".log").toFile());
+              .redirectOutput(tmp.resolve(log + rank + ".log").toFile());
       pb.environment().put("RANK", Integer.toString(rank));
       pb.environment().put("WORLD_SIZE", "2");
       pb.environment().put("MASTER_ADDR", "127.0.0.1");
@@ -221,6 +222,69 @@ class LibtorchDataParallelTest {
       pb.environment().put("DETKIT_DIST_TIMEOUT_S", "20");
       ranks.add(pb.start());
     }
+    return ranks;
+  }
+
+  static List<String> launcher(String... extra) throws IOException {
+    List<String> a = new ArrayList<>(List.of("--launcher", "local", "--nproc", "2"));
+    a.addAll(List.of("--master-port", Integer.toString(freePort()), "--dist-timeout", "120"));
+    a.addAll(List.of(extra));
+    return a;
+  }
+
+  static void runToEnd(List<String> cmd, Path log) throws Exception {
+    Process p =
+        new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+    assertTrue(p.waitFor(300, TimeUnit.SECONDS), "job did not finish in 300 s");
+    assertEquals(0, p.exitValue(), Files.readString(log));
+  }
+
+  @Test
+  void resumeAfterAKilledRankEndsWithTheWeightsOfAnUninterruptedJob() throws Exception {
+    // Six epochs of three steps; a checkpoint after each epoch.
+    List<String> cfgOptions = options("train_cfg.max_epochs=6", "train_cfg.val_interval=100");
+    Path whole = tmp.resolve("whole");
+    runToEnd(detkitTrain(whole, launcher(), cfgOptions), tmp.resolve("whole.log"));
+
+    Path cut = tmp.resolve("cut");
+    List<Process> ranks = startRanks(cut, freePort(), cfgOptions, "cut");
+    Path last = cut.resolve("last_checkpoint");
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+    while (!Files.exists(last) && System.nanoTime() < deadline && ranks.get(0).isAlive()) {
+      Thread.sleep(20);
+    }
+    ranks.get(1).destroyForcibly();
+    assertTrue(ranks.get(0).waitFor(60, TimeUnit.SECONDS), "rank 0 still running");
+    String log = Files.readString(tmp.resolve("cut0.log"));
+    assertTrue(Files.exists(last), "no checkpoint before the kill: " + log);
+    assertNotEquals(0, ranks.get(0).exitValue(), "the job ended before rank 1 was killed: " + log);
+    String from = Files.readString(last).trim();
+
+    runToEnd(detkitTrain(cut, launcher("--resume"), cfgOptions), tmp.resolve("resumed.log"));
+    Map<String, TensorData> expected = Checkpoints.load(whole.resolve("epoch_6.safetensors"));
+    Map<String, TensorData> actual = Checkpoints.load(cut.resolve("epoch_6.safetensors"));
+    int compared = 0;
+    for (Map.Entry<String, TensorData> e : expected.entrySet()) {
+      if (e.getValue().type() == dev.detkit.api.checkpoint.StoredType.F32) {
+        float[] want = e.getValue().toFloats();
+        float[] got = actual.get(e.getKey()).toFloats();
+        for (int i = 0; i < want.length; i++) {
+          assertEquals(want[i], got[i], 0f, e.getKey() + "[" + i + "], resumed from " + from);
+        }
+        compared++;
+      }
+    }
+    assertTrue(compared > 200, "compared " + compared + " tensors");
+    System.out.printf(
+        "2-rank job killed after %s, resumed: %d tensors equal the uninterrupted job's%n",
+        Path.of(from).getFileName(), compared);
+  }
+
+  @Test
+  void aKilledRankFailsTheJobWithinTheTimeout() throws Exception {
+    int port = freePort();
+    List<String> cfgOptions = options("train_cfg.max_epochs=50", "train_cfg.val_interval=100");
+    List<Process> ranks = startRanks(tmp.resolve("killed"), port, cfgOptions, "rank");
     // Let the job get going (rendezvous, first steps), then kill rank 1 as an OOM killer would.
     Thread.sleep(15_000);
     assertTrue(ranks.get(0).isAlive(), Files.readString(tmp.resolve("rank0.log")));

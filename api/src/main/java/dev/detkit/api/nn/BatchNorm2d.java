@@ -1,5 +1,6 @@
 package dev.detkit.api.nn;
 
+import dev.detkit.api.distributed.ProcessGroup;
 import dev.detkit.api.tensor.Backend;
 import dev.detkit.api.tensor.DType;
 import dev.detkit.api.tensor.Tensor;
@@ -7,7 +8,8 @@ import dev.detkit.api.tensor.Tensor;
 /**
  * {@code nn.BatchNorm2d}: {@code weight}, {@code bias}, {@code running_mean}, {@code running_var}
  * and {@code num_batches_tracked}. In training mode it normalises with batch statistics and updates
- * the running ones as PyTorch does; in eval mode it uses the running ones.
+ * the running ones as PyTorch does; in eval mode it uses the running ones. A {@code SyncBN} layer
+ * given a process group ({@link #synchronizeAcross}) takes its batch statistics over all ranks.
  */
 public final class BatchNorm2d extends Layer implements NormLayer {
   private final Parameter weight;
@@ -16,6 +18,7 @@ public final class BatchNorm2d extends Layer implements NormLayer {
   private final Parameter runningVar;
   private final Parameter numBatchesTracked;
   private final NormCfg cfg;
+  private ProcessGroup syncGroup;
 
   public BatchNorm2d(Backend b, int channels, NormCfg cfg) {
     if (!cfg.isBatchNorm()) {
@@ -52,6 +55,17 @@ public final class BatchNorm2d extends Layer implements NormLayer {
     return cfg.type();
   }
 
+  /**
+   * torch's {@code convert_sync_batchnorm} for this layer: in training, batch statistics are taken
+   * over the batches of every rank of {@code group}. Only {@code SyncBN} layers synchronise.
+   */
+  public void synchronizeAcross(ProcessGroup group) {
+    if (!cfg.type().equals("SyncBN")) {
+      throw new IllegalStateException("norm_cfg type " + cfg.type() + " does not synchronise");
+    }
+    this.syncGroup = group;
+  }
+
   public double eps() {
     return cfg.eps();
   }
@@ -78,14 +92,24 @@ public final class BatchNorm2d extends Layer implements NormLayer {
   public Tensor forward(Tensor x) {
     boolean train = isTraining();
     Tensor y =
-        x.batchNorm(
-            runningMean.get(),
-            runningVar.get(),
-            weight.get(),
-            bias.get(),
-            train,
-            cfg.momentum(),
-            cfg.eps());
+        train && syncGroup != null && syncGroup.worldSize() > 1
+            ? SyncBatchNorm.forward(
+                x,
+                weight.get(),
+                bias.get(),
+                runningMean.get(),
+                runningVar.get(),
+                cfg.momentum(),
+                cfg.eps(),
+                syncGroup)
+            : x.batchNorm(
+                runningMean.get(),
+                runningVar.get(),
+                weight.get(),
+                bias.get(),
+                train,
+                cfg.momentum(),
+                cfg.eps());
     if (train) {
       numBatchesTracked.get().addInPlace(1);
       runningMean.markModified();

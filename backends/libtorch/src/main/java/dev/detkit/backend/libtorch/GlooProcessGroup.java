@@ -2,20 +2,32 @@ package dev.detkit.backend.libtorch;
 
 import dev.detkit.api.distributed.CollectiveException;
 import dev.detkit.api.distributed.DistributedEnv;
+import dev.detkit.api.distributed.GradientBuckets;
 import dev.detkit.api.distributed.ProcessGroup;
 import dev.detkit.api.tensor.Tensor;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
+import java.util.ArrayList;
 import java.util.List;
 import org.bytedeco.javacpp.SizeTPointer;
 import org.bytedeco.javacpp.chrono.Milliseconds;
+import org.bytedeco.pytorch.BackendOptional;
+import org.bytedeco.pytorch.BoolVector;
 import org.bytedeco.pytorch.BroadcastOptions;
 import org.bytedeco.pytorch.GlooDeviceVector;
+import org.bytedeco.pytorch.MemoryFormatOptional;
 import org.bytedeco.pytorch.ProcessGroupGloo;
+import org.bytedeco.pytorch.Reducer;
+import org.bytedeco.pytorch.SizeTStringMap;
+import org.bytedeco.pytorch.SizeTVector;
+import org.bytedeco.pytorch.SizeTVectorVector;
 import org.bytedeco.pytorch.TCPStore;
 import org.bytedeco.pytorch.TCPStoreOptions;
+import org.bytedeco.pytorch.TensorBase;
+import org.bytedeco.pytorch.TensorTensorHook;
 import org.bytedeco.pytorch.TensorVector;
 import org.bytedeco.pytorch.Work;
+import org.bytedeco.pytorch.global.torch;
 import org.bytedeco.pytorch.gloo.Device;
 
 /**
@@ -28,6 +40,13 @@ final class GlooProcessGroup implements ProcessGroup {
   private final DistributedEnv env;
   private final TCPStore store;
   private final ProcessGroupGloo group;
+  // One hook serves every tensor (it only sums the gradient it is given); held here so that the
+  // native function pointer outlives every graph that may call it.
+  private final GradientSum gradientSum = new GradientSum();
+  // The c10d::ProcessGroup that c10d's Reducer talks to, dispatching to the Gloo backend above.
+  private org.bytedeco.pytorch.ProcessGroup dispatcher;
+  // A collective that failed inside backward (where it cannot throw through libtorch's engine).
+  private volatile CollectiveException failed;
 
   GlooProcessGroup(DistributedEnv env) {
     this.env = env;
@@ -105,8 +124,16 @@ final class GlooProcessGroup implements ProcessGroup {
     return new TensorVector(ts);
   }
 
+  private void throwIfFailed() {
+    CollectiveException f = failed;
+    if (f != null) {
+      throw f;
+    }
+  }
+
   @Override
   public void allReduceSum(List<Tensor> tensors) {
+    throwIfFailed();
     if (tensors.isEmpty()) {
       return;
     }
@@ -119,8 +146,174 @@ final class GlooProcessGroup implements ProcessGroup {
     }
   }
 
+  /** Sums one contiguous tensor over the ranks, in place. */
+  private void allReduceInPlace(org.bytedeco.pytorch.Tensor t, String what) {
+    try (TensorVector v = new TensorVector(t);
+        Work w = group.allreduce(v)) {
+      w._wait();
+    } catch (RuntimeException e) {
+      throw failure(what, e);
+    }
+  }
+
+  private static org.bytedeco.pytorch.Tensor contiguousCopy(org.bytedeco.pytorch.Tensor t) {
+    try (MemoryFormatOptional mf = new MemoryFormatOptional(torch.MemoryFormat.Contiguous)) {
+      return t.clone(mf);
+    }
+  }
+
+  @Override
+  public Tensor allReduceSumDifferentiable(Tensor x) {
+    throwIfFailed();
+    // clone() is recorded by autograd with an identity backward; Gloo then writes the sum into the
+    // clone's storage, which autograd does not see. The hook sums the gradient that arrives at the
+    // result over the ranks before the clone's backward passes it on to x.
+    org.bytedeco.pytorch.Tensor out = contiguousCopy((org.bytedeco.pytorch.Tensor) x.handle());
+    Tensor result = Tensor.wrap(x.backend(), out);
+    allReduceInPlace(out, "all-reduce of batch statistics");
+    if (out.requires_grad()) {
+      out.register_hook(gradientSum);
+    }
+    return result;
+  }
+
+  /**
+   * The backward of {@link #allReduceSumDifferentiable}: a copy of the gradient, summed over the
+   * ranks. libtorch copies the returned tensor when the call returns, so the Java handle is closed
+   * at the next call (or at {@link #close}).
+   */
+  private final class GradientSum extends TensorTensorHook {
+    private final List<org.bytedeco.pytorch.Tensor> returned = new ArrayList<>();
+
+    @Override
+    public TensorBase call(TensorBase grad) {
+      release();
+      org.bytedeco.pytorch.Tensor sum;
+      try (org.bytedeco.pytorch.Tensor g = new org.bytedeco.pytorch.Tensor(grad)) {
+        sum = contiguousCopy(g);
+      }
+      returned.add(sum);
+      if (failed == null) {
+        try {
+          allReduceInPlace(sum, "all-reduce of batch-statistics gradients");
+        } catch (CollectiveException e) {
+          // Thrown through libtorch's autograd engine it would lose its message; the group's
+          // next collective after backward rethrows it.
+          failed = e;
+        }
+      }
+      return sum;
+    }
+
+    void release() {
+      for (org.bytedeco.pytorch.Tensor t : returned) {
+        t.close();
+      }
+      returned.clear();
+    }
+  }
+
+  @Override
+  public GradientBuckets gradientBuckets(
+      List<Tensor> params, long firstBucketBytes, long bucketBytes) {
+    throwIfFailed();
+    if (dispatcher == null) {
+      // The presets' ProcessGroup(store, rank, size) aborts the process (libtorch's constructor
+      // takes a reference to itself before JavaCPP adopts it: an intrusive_ptr assertion); the
+      // (rank, size) one does not, and the Reducer needs nothing but the CPU backend.
+      dispatcher = new org.bytedeco.pytorch.ProcessGroup(env.rank(), env.worldSize());
+      dispatcher.setBackend(
+          torch.DeviceType.CPU,
+          org.bytedeco.pytorch.ProcessGroup.BackendType.GLOO,
+          new BackendOptional(group));
+    }
+    return new Buckets(params, firstBucketBytes, bucketBytes);
+  }
+
+  @Override
+  public RuntimeException collectiveFailure(RuntimeException e) {
+    if (e instanceof CollectiveException) {
+      return e;
+    }
+    String m = String.valueOf(e.getMessage());
+    // Gloo's transport errors, raised in the Reducer's buckets and rethrown by backward.
+    return m.contains("gloo") || m.contains("Gloo") || m.contains("c10d")
+        ? failure("all-reduce of gradient buckets", e)
+        : e;
+  }
+
+  /** c10d's Reducer with DDP's bucket assignment: reverse parameter order, cut by size. */
+  private final class Buckets implements GradientBuckets {
+    private final Reducer reducer;
+    private final int count;
+    private final TensorVector noOutputs = new TensorVector();
+
+    Buckets(List<Tensor> params, long firstBucketBytes, long bucketBytes) {
+      List<long[]> buckets = new ArrayList<>();
+      List<Long> current = new ArrayList<>();
+      long bytes = 0;
+      long cap = firstBucketBytes;
+      for (int i = params.size() - 1; i >= 0; i--) {
+        current.add((long) i);
+        bytes += params.get(i).size() * Float.BYTES;
+        if (bytes >= cap || i == 0) {
+          buckets.add(current.stream().mapToLong(Long::longValue).toArray());
+          current = new ArrayList<>();
+          bytes = 0;
+          cap = bucketBytes;
+        }
+      }
+      this.count = buckets.size();
+      SizeTVector[] indices = new SizeTVector[count];
+      for (int b = 0; b < count; b++) {
+        indices[b] = new SizeTVector().put(buckets.get(b));
+      }
+      try (TensorVector vars = vector(params);
+          SizeTVectorVector bucketIndices = new SizeTVectorVector(indices);
+          BoolVector sparse = new BoolVector(params.size());
+          SizeTStringMap names = new SizeTStringMap()) {
+        this.reducer =
+            new Reducer(
+                vars,
+                bucketIndices,
+                dispatcher,
+                sparse,
+                bucketBytes,
+                false,
+                false,
+                names,
+                firstBucketBytes,
+                false,
+                false);
+      } finally {
+        for (SizeTVector v : indices) {
+          v.close();
+        }
+      }
+    }
+
+    @Override
+    public void prepareForBackward() {
+      throwIfFailed();
+      reducer.prepare_for_forward();
+      reducer.prepare_for_backward(noOutputs);
+    }
+
+    @Override
+    public int bucketCount() {
+      return count;
+    }
+
+    @Override
+    public void close() {
+      reducer.close();
+      noOutputs.close();
+    }
+  }
+
   @Override
   public void broadcast(List<Tensor> tensors, int root) {
+    throwIfFailed();
     for (Tensor t : tensors) {
       try (TensorVector v = vector(List.of(t));
           BroadcastOptions o = new BroadcastOptions()) {
@@ -136,6 +329,7 @@ final class GlooProcessGroup implements ProcessGroup {
 
   @Override
   public void close() {
+    gradientSum.release();
     group.close();
     store.close();
   }
