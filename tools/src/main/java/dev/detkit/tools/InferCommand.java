@@ -104,6 +104,7 @@ final class InferCommand implements Callable<Integer> {
     OutputPaths.prepareDir(showDir, "--show-dir");
     ResolvedConfig cfg = model.loadConfig();
     Backend b = model.backend();
+    model.precision(b, err);
     Pipeline pipeline =
         Pipeline.build(
             cfg.at("test_dataloader.dataset.pipeline"),
@@ -112,6 +113,7 @@ final class InferCommand implements Callable<Integer> {
     List<String> classes = ModelLoader.classes(cfg);
     int failed = 0;
     Detector det = ModelLoader.detector(cfg, b, model.checkpoint, err, true);
+    model.applyPrecision(det, b, err);
     try (RecordWriter results =
         out != null
             ? RecordWriter.toFile(out)
