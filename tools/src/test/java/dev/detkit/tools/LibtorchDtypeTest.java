@@ -18,9 +18,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@code --dtype} on libtorch 2.10 (the backend with bfloat16): the benchmark record says what was
- * asked and what ran (bf16 without native bfloat16 is float32 with a one-line notice;
- * bf16-emulated runs the bfloat16 path), and a suite's {@code dtypes} axis gives one cell per
- * dtype. Runs in the {@code libtorch} surefire execution.
+ * asked and what ran (bf16 without native bfloat16 is float32 with a one-line notice; bf16-emulated
+ * runs the bfloat16 path), and a suite's {@code dtypes} axis gives one cell per dtype. Runs in the
+ * {@code libtorch} surefire execution.
  */
 class LibtorchDtypeTest {
   static final boolean NATIVE_BF16 = !CpuFeatures.nativeBf16(CpuFeatures.flags()).isEmpty();
