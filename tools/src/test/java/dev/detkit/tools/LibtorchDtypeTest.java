@@ -67,10 +67,10 @@ class LibtorchDtypeTest {
             cells.resolve("retinanet_effb0_small__libtorch__64x96__bf16-emulated.json")));
     List<String> csv = Files.readAllLines(out.resolve("results.csv"));
     assertEquals(3, csv.size(), String.join("\n", csv));
-    assertTrue(csv.get(0).endsWith(",dtype_requested,dtype"), csv.get(0));
-    assertTrue(csv.get(1).endsWith(",float32,float32"), csv.get(1));
+    assertTrue(csv.get(0).endsWith(",dtype_requested,dtype,bbox_mAP"), csv.get(0));
+    assertTrue(csv.get(1).endsWith(",float32,float32,"), csv.get(1));
     String ran = NATIVE_BF16 ? "bf16" : "bf16-emulated";
-    assertTrue(csv.get(2).endsWith(",bf16-emulated," + ran), csv.get(2));
+    assertTrue(csv.get(2).endsWith(",bf16-emulated," + ran + ","), csv.get(2));
     String md = Files.readString(out.resolve("results.md"));
     assertTrue(md.contains("| EfficientNet-B0 | libtorch | 64x96 |"), md);
     assertTrue(md.contains("| EfficientNet-B0 | libtorch " + ran), md);

@@ -15,8 +15,8 @@ public final class SuiteReport {
     StringBuilder sb =
         new StringBuilder(
             "config,backbone,backend,height,width,params,gflops,fps,fps_min,fps_max,repeats,"
-                + "achieved_gflops,peak_fraction,end_to_end_ms,rss_peak_mb,bbox_mAP,"
-                + "dtype_requested,dtype\n");
+                + "achieved_gflops,peak_fraction,end_to_end_ms,rss_peak_mb,dtype_requested,dtype,"
+                + "bbox_mAP\n");
     for (SuiteRow r : rows) {
       sb.append(
           String.format(
@@ -37,9 +37,9 @@ public final class SuiteReport {
               Double.isNaN(r.peakFraction()) ? "" : String.valueOf(r.peakFraction()),
               r.endToEndMs(),
               r.rssPeakMb(),
-              Double.isNaN(r.boxAp()) ? "" : String.valueOf(r.boxAp()),
               r.cell().dtype(),
-              r.dtype()));
+              r.dtype(),
+              Double.isNaN(r.boxAp()) ? "" : String.valueOf(r.boxAp())));
     }
     Files.writeString(file, sb);
   }
