@@ -8,6 +8,9 @@ figure because the PyTorch script does not reimplement it (it is printed separat
 round's figures and ratios, the medians, and the environment; --out writes all of it as JSON.
 
     /tmp/venv/bin/python benchmarks/python/compare.py --shape 896 896 --rounds 3
+    /tmp/venv/bin/python benchmarks/python/compare.py --shape 896 896 --rounds 3 --backends djl libtorch
+
+(--backends adds detkit's libtorch 2.10 backend; --only keeps some variants, the baseline among them.)
 
 Needs torch from the machine's local wheel store; detkit itself never needs Python.
 """
@@ -18,17 +21,19 @@ ROOT = os.path.dirname(os.path.dirname(HERE))
 SEED = 'configs/efficientnet/retinanet_effb3_fpn_8xb4-crop896-1x_coco.yaml'
 
 
-def run_detkit(args, layout):
+def run_detkit(args, layout, backend='djl'):
     cmd = [os.path.join(ROOT, 'detkit'), 'benchmark', args.config, '--shape', str(args.shape[0]),
            str(args.shape[1]), '--num-images', str(args.iters), '--warmup', str(args.warmup),
-           '--layout', layout, '--format', 'json'] + (['--peak'] if args.peak else [])
+           '--layout', layout, '--backend', backend, '--dtype', args.dtype,
+           '--format', 'json'] + (['--peak'] if args.peak else [])
     out = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, check=True).stdout
     rec = json.loads(out[out.index('{'):])
     lat = rec['latency_ms']
     return {'pre_forward_ms': lat['preprocess']['mean'] + lat['forward']['mean'],
             'forward_ms': lat['forward']['mean'], 'postprocess_ms': lat['postprocess']['mean'],
             'rss_peak_mb': rec['memory_mb']['rss_peak'], 'achieved_gflops': rec['achieved_gflops'],
-            'peak': rec.get('peak'), 'env': rec['env'], 'input_shape': rec['input_shape']}
+            'peak': rec.get('peak'), 'env': rec['env'], 'input_shape': rec['input_shape'],
+            'dtype': rec['protocol'].get('dtype', 'float32')}
 
 
 def run_torch(args, layout, swish):
@@ -56,15 +61,31 @@ def main():
     ap.add_argument('--python', default=sys.executable)
     ap.add_argument('--peak', action='store_true', help="also record detkit's --peak figures")
     ap.add_argument('--baseline', default='torch nchw mmcv')
+    ap.add_argument('--backends', nargs='+', default=['djl'], choices=['djl', 'libtorch'],
+                    help="detkit's backends (libtorch: the 2.10 backend, variants 'detkit libtorch ...')")
+    ap.add_argument('--dtype', default='float32', choices=['float32', 'bf16', 'bf16-emulated'],
+                    help="detkit's --dtype (the record says what ran)")
+    ap.add_argument('--only', nargs='+', metavar='VARIANT',
+                    help='run only these variants (names as printed), e.g. to fit a time budget')
     ap.add_argument('--out', help='write every figure as JSON here')
     args = ap.parse_args()
-    variants = {
-        'detkit nchw': lambda: run_detkit(args, 'nchw'),
-        'detkit channels_last': lambda: run_detkit(args, 'channels_last'),
+    variants = {}
+    for backend in args.backends:
+        prefix = 'detkit ' if backend == 'djl' else 'detkit %s ' % backend
+        for layout in ['nchw', 'channels_last']:
+            variants[prefix + layout] = (lambda b, l: lambda: run_detkit(args, l, b))(backend, layout)
+    variants.update({
         'torch nchw mmcv': lambda: run_torch(args, 'nchw', 'mmcv'),
         'torch channels_last mmcv': lambda: run_torch(args, 'channels_last', 'mmcv'),
         'torch channels_last fused': lambda: run_torch(args, 'channels_last', 'fused'),
-    }
+    })
+    if args.only:
+        unknown = [v for v in args.only if v not in variants]
+        if unknown:
+            ap.error('--only: unknown variant(s) %s (known: %s)' % (unknown, ', '.join(variants)))
+        if args.baseline not in args.only:
+            ap.error('--only must include the baseline %r' % args.baseline)
+        variants = {k: v for k, v in variants.items() if k in args.only}
     names = list(variants)
     rounds = []
     for r in range(args.rounds):
@@ -92,7 +113,8 @@ def main():
     env = {'machine': platform.machine(), 'cpu_count': os.cpu_count(),
            'input_shape': [1, 3] + args.shape, 'rounds': args.rounds, 'warmup': args.warmup,
            'iters': args.iters, 'threads': args.threads, 'config': args.config,
-           'detkit_env': rounds[0]['detkit nchw']['env'], 'torch': rounds[0][args.baseline]['torch'],
+           'detkit_env': next((rounds[0][n]['env'] for n in names if n.startswith('detkit')), None),
+           'detkit_dtype': args.dtype, 'torch': rounds[0][args.baseline]['torch'],
            'compared_phases': 'preprocess + forward (post-processing excluded on both sides)'}
     print('\nmedians over %d rounds, input %s (pre+forward; ratio > 1 = faster than %s):' % (
         args.rounds, 'x'.join(map(str, args.shape)), args.baseline))

@@ -17,6 +17,7 @@ import dev.detkit.api.structures.Detections;
 import dev.detkit.api.structures.GtInstances;
 import dev.detkit.api.tensor.Backend;
 import dev.detkit.api.tensor.Capability;
+import dev.detkit.api.tensor.DType;
 import dev.detkit.api.tensor.Tensor;
 import dev.detkit.api.tensor.TensorScope;
 import dev.detkit.heads.DenseHead;
@@ -73,6 +74,7 @@ public final class SingleStageDetector extends Module implements TrainableDetect
   private final DenseHead head;
   private final DetDataPreprocessor preprocessor;
   private final Backend backend;
+  private DType computeDType = DType.FLOAT32;
 
   public SingleStageDetector(Args a, BuildContext ctx) {
     this.backend = ctx.backend();
@@ -136,9 +138,40 @@ public final class SingleStageDetector extends Module implements TrainableDetect
     return cl && backend.has(Capability.CHANNELS_LAST) ? inputs.toChannelsLast() : inputs;
   }
 
-  /** Backbone, neck and head on a preprocessed batch. */
+  /**
+   * Inference in {@code dtype} (FLOAT32 or BFLOAT16): {@link #forward} casts the input, the layers
+   * cast their float32 weights once (batch norms folded first), and the head's outputs come back as
+   * float32 for decoding and NMS. Training always computes in float32.
+   */
+  @Override
+  public void setComputeDType(DType dtype) {
+    if (dtype != DType.FLOAT32 && dtype != DType.BFLOAT16) {
+      throw new IllegalArgumentException("compute dtype must be FLOAT32 or BFLOAT16, got " + dtype);
+    }
+    if (dtype == DType.BFLOAT16) {
+      backend.require(Capability.BFLOAT16);
+    }
+    this.computeDType = dtype;
+  }
+
+  public DType computeDType() {
+    return computeDType;
+  }
+
+  /**
+   * Backbone, neck and head on a preprocessed batch, in the compute dtype; the outputs are float32
+   * whatever it is.
+   */
   public HeadOutputs forward(Tensor inputs) {
-    return head.forward(extractFeat(toPreferredLayout(inputs)));
+    if (computeDType == inputs.dtype()) {
+      return head.forward(extractFeat(toPreferredLayout(inputs)));
+    }
+    try (TensorScope scope = TensorScope.open()) {
+      HeadOutputs low = head.forward(extractFeat(toPreferredLayout(inputs.toType(computeDType))));
+      HeadOutputs out = low.toType(inputs.dtype());
+      out.flat().values().forEach(scope::handOut);
+      return out;
+    }
   }
 
   /**

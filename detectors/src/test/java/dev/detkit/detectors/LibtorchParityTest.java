@@ -28,6 +28,12 @@ class LibtorchParityTest {
     new RetinaNetParityTest().detectorMatchesMmdetection("libtorch", weights);
   }
 
+  @ParameterizedTest(name = "bf16 {0}")
+  @ValueSource(strings = {"nchw", "channels_last"})
+  void bf16DetectionsAgreeWithFloat32(String layout) {
+    Bf16InferenceTest.bf16AgreesWithFloat32(Backends.get("libtorch"), layout);
+  }
+
   @Test
   void oneTrainStepMatchesMmdetection() {
     RetinaNetTrainStepParityTest.trainStepMatchesMmdetection(Backends.get("libtorch"));

@@ -1,5 +1,6 @@
 package dev.detkit.heads;
 
+import dev.detkit.api.tensor.DType;
 import dev.detkit.api.tensor.Tensor;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -59,6 +60,20 @@ public final class HeadOutputs {
 
   public int numLevels() {
     return clsScores().size();
+  }
+
+  /**
+   * Every map converted to {@code dtype} (this object when they already are): a bfloat16 forward
+   * pass hands its outputs to decoding and NMS as float32.
+   */
+  public HeadOutputs toType(DType dtype) {
+    boolean same = maps.values().stream().flatMap(List::stream).allMatch(t -> t.dtype() == dtype);
+    if (same) {
+      return this;
+    }
+    Map<String, List<Tensor>> m = new LinkedHashMap<>();
+    maps.forEach((name, levels) -> m.put(name, levels.stream().map(t -> t.toType(dtype)).toList()));
+    return new HeadOutputs(m);
   }
 
   /** Every map as one flat {@code name.level} view (extract's naming). */

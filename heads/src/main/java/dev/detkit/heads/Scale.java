@@ -15,6 +15,6 @@ public final class Scale extends Layer {
 
   @Override
   public Tensor forward(Tensor x) {
-    return x.mul(scale.get());
+    return x.mul(scale.get(x.dtype()));
   }
 }

@@ -2,6 +2,7 @@ package dev.detkit.tools;
 
 import com.google.gson.GsonBuilder;
 import com.google.inject.Inject;
+import dev.detkit.api.backend.ComputePrecision;
 import dev.detkit.api.config.CfgPrinter;
 import dev.detkit.api.config.ResolvedConfig;
 import dev.detkit.api.nn.FlopCounter;
@@ -143,9 +144,11 @@ final class BenchmarkCommand implements Callable<Integer> {
     PrintWriter err = spec.commandLine().getErr();
     ResolvedConfig cfg = model.loadConfig();
     Backend b = profile ? new ProfilingBackend(model.backend()) : model.backend();
+    model.precision(b, err);
     SingleStageDetector net =
         ModelLoader.detector(
             cfg, new BuildContext(registry, b), model.checkpoint, err, SingleStageDetector.class);
+    ComputePrecision precision = model.applyPrecision(net, b, err);
     BuildContext ctx = new BuildContext(registry, b);
     List<String> images = List.of();
     String input;
@@ -244,6 +247,9 @@ final class BenchmarkCommand implements Callable<Integer> {
         model.layout.equals("channels_last")
             && b.has(dev.detkit.api.tensor.Capability.CHANNELS_LAST);
     protocol.put("layout", cl ? "channels_last" : "nchw");
+    // What --dtype asked for and what ran (bf16 falls back to float32 without native bfloat16).
+    protocol.put("dtype_requested", precision.requested());
+    protocol.put("dtype", precision.effective());
     // True when eval-mode batch norms were folded into their convs (a GN-only model has none).
     boolean hasBatchNorm =
         ((Module) net)
@@ -256,7 +262,7 @@ final class BenchmarkCommand implements Callable<Integer> {
     rec.put("flops", flops);
     rec.put("achieved_gflops", achieved);
     if (peak) {
-      Map<String, Object> pk = PeakProbe.measure(b);
+      Map<String, Object> pk = PeakProbe.measure(b, precision.dtype());
       pk.put("fraction_of_matmul", achieved / (double) pk.get("matmul_gflops"));
       pk.put("fraction_of_conv3x3", achieved / (double) pk.get("conv3x3_gflops"));
       rec.put("peak", pk);
@@ -295,12 +301,18 @@ final class BenchmarkCommand implements Callable<Integer> {
         env.get("backend"),
         env.get("backend_version"),
         env.get("threads"));
+    Map<?, ?> protocol = (Map<?, ?>) rec.get("protocol");
     out.printf(
         Locale.ROOT,
-        "input %s, %s, params %,d%n",
+        "input %s, %s, params %,d; %s, %s%s%n",
         java.util.Arrays.toString((int[]) rec.get("input_shape")),
-        ((Map<?, ?>) rec.get("protocol")).get("input"),
-        (Long) rec.get("params"));
+        protocol.get("input"),
+        (Long) rec.get("params"),
+        protocol.get("layout"),
+        protocol.get("dtype"),
+        protocol.get("dtype").equals(protocol.get("dtype_requested"))
+            ? ""
+            : " (" + protocol.get("dtype_requested") + " requested)");
     out.printf(Locale.ROOT, "%-12s %9s %9s %9s %9s%n", "phase (ms)", "mean", "p50", "p90", "p99");
     for (Map.Entry<String, Object> e : lat.entrySet()) {
       Map<String, Object> s = (Map<String, Object>) e.getValue();
@@ -328,8 +340,9 @@ final class BenchmarkCommand implements Callable<Integer> {
     if (rec.get("peak") instanceof Map<?, ?> pk) {
       out.printf(
           Locale.ROOT,
-          "attainable here: matmul %.1f GFLOP/s, 3x3 conv %.1f GFLOP/s; forward reaches %.0f%% /"
-              + " %.0f%%%n",
+          "attainable here in %s: matmul %.1f GFLOP/s, 3x3 conv %.1f GFLOP/s; forward reaches"
+              + " %.0f%% / %.0f%%%n",
+          pk.get("dtype"),
           pk.get("matmul_gflops"),
           pk.get("conv3x3_gflops"),
           100 * (double) pk.get("fraction_of_matmul"),

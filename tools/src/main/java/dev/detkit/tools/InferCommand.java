@@ -107,6 +107,7 @@ final class InferCommand implements Callable<Integer> {
     OutputPaths.prepareDir(showDir, "--show-dir");
     ResolvedConfig cfg = model.loadConfig();
     Backend b = model.backend();
+    model.precision(b, err);
     Pipeline pipeline =
         Pipeline.build(
             cfg.at("test_dataloader.dataset.pipeline"),
@@ -116,6 +117,7 @@ final class InferCommand implements Callable<Integer> {
     int failed = 0;
     Detector det =
         ModelLoader.detector(cfg, new BuildContext(registry, b), model.checkpoint, err, true);
+    model.applyPrecision(det, b, err);
     try (RecordWriter results =
         out != null
             ? RecordWriter.toFile(out)

@@ -1,13 +1,16 @@
 package dev.detkit.tools;
 
 import dev.detkit.api.backend.Backends;
+import dev.detkit.api.backend.ComputePrecision;
+import dev.detkit.api.model.Detector;
 import dev.detkit.api.tensor.Backend;
+import java.io.PrintWriter;
 import java.nio.file.Path;
 import picocli.CommandLine.Option;
 
 /**
- * The options every model-running command shares: {@link ConfigOptions} plus checkpoint, backend
- * and memory layout.
+ * The options every model-running command shares: {@link ConfigOptions} plus checkpoint, backend,
+ * memory layout and compute dtype.
  */
 final class ModelOptions extends ConfigOptions {
 
@@ -30,12 +33,51 @@ final class ModelOptions extends ConfigOptions {
           "nchw (default: mmdetection's kernels) or channels_last (faster on DJL; may round differently).")
   String layout;
 
-  /** Applies {@code --layout} and returns the chosen backend. */
+  @Option(
+      names = "--dtype",
+      defaultValue = "float32",
+      description =
+          "float32 (default); bf16: convolutions and matmuls in bfloat16 where the CPU has"
+              + " AVX512-BF16 or AMX-BF16 (else float32, with a notice); bf16-emulated: the"
+              + " bfloat16 path on any CPU (slow; for checking its numbers).")
+  String dtype;
+
+  private ComputePrecision precision;
+
+  /** Applies {@code --layout}, checks {@code --dtype}'s name and returns the chosen backend. */
   Backend backend() {
     if (!layout.equals("nchw") && !layout.equals("channels_last")) {
       throw new UserError("--layout: expected nchw or channels_last, got '" + layout + "'");
     }
+    if (!ComputePrecision.NAMES.contains(dtype)) {
+      throw new UserError("--dtype: expected float32, bf16 or bf16-emulated, got '" + dtype + "'");
+    }
     System.setProperty("detkit.layout", layout);
     return Backends.get(backend);
+  }
+
+  /**
+   * {@code --dtype} resolved for {@code b} on this CPU (its notice printed once to {@code err}); a
+   * backend without bfloat16 is a one-line error.
+   */
+  ComputePrecision precision(Backend b, PrintWriter err) {
+    if (precision == null) {
+      try {
+        precision = ComputePrecision.resolve(dtype, b);
+      } catch (IllegalArgumentException e) {
+        throw new UserError(e.getMessage());
+      }
+      if (precision.notice() != null) {
+        err.println(precision.notice());
+      }
+    }
+    return precision;
+  }
+
+  /** Makes {@code det} compute in {@code --dtype}'s resolved type; returns that resolution. */
+  ComputePrecision applyPrecision(Detector det, Backend b, PrintWriter err) {
+    ComputePrecision p = precision(b, err);
+    det.setComputeDType(p.dtype());
+    return p;
   }
 }

@@ -39,7 +39,8 @@ import picocli.CommandLine.Spec;
  */
 @Command(
     name = "suite",
-    description = "Run a comparative benchmark grid (configs x backends x sizes), resumable.")
+    description =
+        "Run a comparative benchmark grid (configs x backends x sizes x dtypes), resumable.")
 final class SuiteCommand implements Callable<Integer> {
   @Spec picocli.CommandLine.Model.CommandSpec spec;
 
@@ -321,6 +322,8 @@ final class SuiteCommand implements Callable<Integer> {
             String.valueOf(suite.numImages()),
             "--warmup",
             String.valueOf(suite.warmup()),
+            "--dtype",
+            cell.dtype(),
             "--format",
             "json"));
     if (suite.peak()) {
@@ -361,6 +364,8 @@ final class SuiteCommand implements Callable<Integer> {
             ckpt.toString(),
             "--backend",
             cell.backend(),
+            "--dtype",
+            cell.dtype(),
             "--out",
             results.toString()));
     if (!suite.testCfgOptions().isEmpty()) {

@@ -77,6 +77,7 @@ final class TestCommand implements Callable<Integer> {
     OutputPaths.prepareDir(showDir, "--show-dir");
     ResolvedConfig cfg = model.loadConfig();
     Backend b = model.backend();
+    model.precision(b, err);
     BuildContext ctx = new BuildContext(registry, b);
     CocoDataset dataset = ModelLoader.testDataset(cfg, ctx);
     Pipeline pipeline =
@@ -92,6 +93,7 @@ final class TestCommand implements Callable<Integer> {
       checkDrawingNames(dataset);
     }
     Detector det = ModelLoader.detector(cfg, ctx, model.checkpoint, err, true);
+    model.applyPrecision(det, b, err);
     List<Map<String, Object>> results = new ArrayList<>();
     int[] failed = {0};
     try (RecordWriter written = RecordWriter.toFile(out);

@@ -1,6 +1,7 @@
 package dev.detkit.tools;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.gson.JsonObject;
@@ -29,6 +30,8 @@ class BenchmarkCommandTest {
     assertEquals("[1,3,96,128]", o.get("input_shape").toString());
     assertEquals(4_694_448, o.get("params").getAsLong());
     assertEquals(6, o.getAsJsonObject("protocol").get("timed_images").getAsInt());
+    assertEquals("float32", o.getAsJsonObject("protocol").get("dtype").getAsString());
+    assertEquals("float32", o.getAsJsonObject("protocol").get("dtype_requested").getAsString());
     assertEquals("djl", o.getAsJsonObject("env").get("backend").getAsString());
     assertTrue(o.get("config_sha256").getAsString().matches("[0-9a-f]{64}"));
     JsonObject lat = o.getAsJsonObject("latency_ms");
@@ -55,5 +58,41 @@ class BenchmarkCommandTest {
     assertTrue(
         mem.get("rss_peak").getAsDouble() > mem.get("heap_peak").getAsDouble(),
         "RSS includes the heap");
+  }
+
+  /**
+   * {@code --dtype} on backends without bfloat16 (DJL 0.36, ND4J): one line, exit 2, before any
+   * model is built; an unknown name likewise. The bf16 runs are {@code LibtorchDtypeTest}'s.
+   */
+  @Test
+  void bf16IsRefusedInOneLineWhereTheBackendHasNone() {
+    for (String backend : new String[] {"djl", "nd4j"}) {
+      ConfigCommandsTest.Run refused =
+          ConfigCommandsTest.run(
+              "benchmark",
+              InferCommandTest.FIXTURE_CONFIG,
+              "--backend",
+              backend,
+              "--dtype",
+              "bf16",
+              "--shape",
+              "64",
+              "96");
+      assertEquals(2, refused.code(), refused.err());
+      assertTrue(
+          refused
+              .err()
+              .contains(
+                  "error: --dtype bf16: backend '"
+                      + backend
+                      + "' has no bfloat16 kernels (use --backend libtorch)\n"),
+          refused.err());
+      assertFalse(refused.err().contains("\tat "), "no stack trace: " + refused.err());
+    }
+    ConfigCommandsTest.Run unknown =
+        ConfigCommandsTest.run(
+            "benchmark", InferCommandTest.FIXTURE_CONFIG, "--dtype", "fp16", "--shape", "64", "96");
+    assertEquals(2, unknown.code(), unknown.err());
+    assertTrue(unknown.err().contains("--dtype: expected float32, bf16 or bf16-emulated"));
   }
 }

@@ -57,6 +57,7 @@ public enum StoredType {
     return switch (t) {
       case FLOAT32 -> F32;
       case FLOAT64 -> F64;
+      case BFLOAT16 -> BF16;
       case INT32 -> I32;
       case INT64 -> I64;
       case UINT8 -> U8;

@@ -30,6 +30,12 @@ public record TensorData(StoredType type, Shape shape, ByteBuffer bytes) {
     switch (t.dtype()) {
       case FLOAT32 -> b.asFloatBuffer().put(t.toFloatArray());
       case FLOAT64 -> b.asDoubleBuffer().put(t.toDoubleArray());
+      case BFLOAT16 -> {
+        // A bfloat16 value is exactly the upper half of its float32 widening.
+        for (float v : t.toFloatArray()) {
+          b.putShort((short) (Float.floatToRawIntBits(v) >>> 16));
+        }
+      }
       case INT32 -> b.asIntBuffer().put(t.toIntArray());
       case INT64 -> b.asLongBuffer().put(t.toLongArray());
       case UINT8 -> b.put(t.toByteArray());
@@ -136,6 +142,11 @@ public record TensorData(StoredType type, Shape shape, ByteBuffer bytes) {
     return switch (target) {
       case FLOAT32 -> backend.fromFloats(toFloats(), d);
       case FLOAT64 -> backend.fromDoubles(toDoubles(), d);
+      case BFLOAT16 -> {
+        try (Tensor f = backend.fromFloats(toFloats(), d)) {
+          yield f.toType(DType.BFLOAT16);
+        }
+      }
       case INT64 -> backend.fromLongs(toLongs(), d);
       case INT32 -> {
         long[] l = toLongs();

@@ -4,6 +4,7 @@ import dev.detkit.api.distributed.ProcessGroup;
 import dev.detkit.api.tensor.Backend;
 import dev.detkit.api.tensor.DType;
 import dev.detkit.api.tensor.Tensor;
+import dev.detkit.api.tensor.TensorScope;
 
 /**
  * {@code nn.BatchNorm2d}: {@code weight}, {@code bias}, {@code running_mean}, {@code running_var}
@@ -91,6 +92,9 @@ public final class BatchNorm2d extends Layer implements NormLayer {
   @Override
   public Tensor forward(Tensor x) {
     boolean train = isTraining();
+    if (!train && x.dtype() != weight.get().dtype()) {
+      return lowPrecisionEval(x);
+    }
     Tensor y =
         train && syncGroup != null && syncGroup.worldSize() > 1
             ? SyncBatchNorm.forward(
@@ -117,5 +121,23 @@ public final class BatchNorm2d extends Layer implements NormLayer {
     }
     FlopCounter.record(this, "batch_norm", 2 * x.size());
     return y;
+  }
+
+  /**
+   * Eval mode on a bfloat16 input: the affine {@code x * s + (beta - mean * s)}, {@code s = gamma /
+   * sqrt(var + eps)}, is computed from the float32 statistics and only then cast, as the folded
+   * convs are (the statistics themselves would lose precision in bfloat16).
+   */
+  private Tensor lowPrecisionEval(Tensor x) {
+    try (TensorScope scope = TensorScope.open()) {
+      int c = x.dim(1);
+      Tensor s = weight.get().div(runningVar.get().add(cfg.eps()).sqrt());
+      Tensor shift = bias.get().sub(runningMean.get().mul(s));
+      Tensor y =
+          x.mul(s.toType(x.dtype()).reshape(1, c, 1, 1))
+              .add(shift.toType(x.dtype()).reshape(1, c, 1, 1));
+      FlopCounter.record(this, "batch_norm", 2 * x.size());
+      return scope.handOut(y);
+    }
   }
 }

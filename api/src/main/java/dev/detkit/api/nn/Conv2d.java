@@ -2,6 +2,7 @@ package dev.detkit.api.nn;
 
 import dev.detkit.api.tensor.Backend;
 import dev.detkit.api.tensor.Conv2dOptions;
+import dev.detkit.api.tensor.DType;
 import dev.detkit.api.tensor.Padding2d;
 import dev.detkit.api.tensor.Tensor;
 import java.util.Random;
@@ -55,8 +56,7 @@ public final class Conv2d extends Layer {
     this.groups = groups;
     this.mode = mode;
     this.weight = parameter("weight", Init.kaimingNormal(b, rnd, out, in / groups, kernel, kernel));
-    this.bias =
-        withBias ? parameter("bias", b.zeros(dev.detkit.api.tensor.DType.FLOAT32, out)) : null;
+    this.bias = withBias ? parameter("bias", b.zeros(DType.FLOAT32, out)) : null;
   }
 
   public Parameter weight() {
@@ -85,9 +85,13 @@ public final class Conv2d extends Layer {
     return cached;
   }
 
-  /** Conv weights with a batch norm folded in (eval mode), tagged with the parameter versions. */
+  /**
+   * Conv weights with a batch norm folded in (eval mode), tagged with the parameter versions. The
+   * folding runs in float32; for a bfloat16 forward pass the folded weights are cast afterwards, so
+   * the rounding happens once, on the product.
+   */
   record Folded(Tensor weight, Tensor bias, long version) implements AutoCloseable {
-    static Folded of(Conv2d conv, BatchNorm2d bn, long version) {
+    static Folded of(Conv2d conv, BatchNorm2d bn, long version, DType dtype) {
       try (dev.detkit.api.tensor.TensorScope scope = dev.detkit.api.tensor.TensorScope.open()) {
         Tensor scale = bn.weight().get().div(bn.runningVar().get().add(bn.eps()).sqrt());
         int out = scale.dim(0);
@@ -97,12 +101,20 @@ public final class Conv2d extends Layer {
                 ? bn.runningMean().get().neg()
                 : conv.bias().get().sub(bn.runningMean().get());
         Tensor b = bn.bias().get().add(shift.mul(scale));
+        if (w.dtype() != dtype) {
+          w = w.toType(dtype);
+          b = b.toType(dtype);
+        }
         // Owned by the ConvModule's cache, not by whatever scope the forward pass runs in.
         return new Folded(
             dev.detkit.api.tensor.TensorScope.release(scope.handOut(w)),
             dev.detkit.api.tensor.TensorScope.release(scope.handOut(b)),
             version);
       }
+    }
+
+    DType dtype() {
+      return weight.dtype();
     }
 
     @Override
@@ -119,10 +131,12 @@ public final class Conv2d extends Layer {
     return y;
   }
 
+  /** The conv in the input's dtype (float32 weights are cast once for a bfloat16 input). */
   @Override
   public Tensor forward(Tensor x) {
+    DType t = x.dtype();
     Tensor y =
-        x.conv2d(weight.get(), bias == null ? null : bias.get(), options(x.dim(2), x.dim(3)));
+        x.conv2d(weight.get(t), bias == null ? null : bias.get(t), options(x.dim(2), x.dim(3)));
     FlopCounter.record(this, "conv", y.size() * weight.shape().get(1) * kernel * kernel);
     return y;
   }

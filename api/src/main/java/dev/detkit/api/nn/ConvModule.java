@@ -1,6 +1,7 @@
 package dev.detkit.api.nn;
 
 import dev.detkit.api.tensor.Backend;
+import dev.detkit.api.tensor.DType;
 import dev.detkit.api.tensor.Tensor;
 import dev.detkit.api.tensor.TensorScope;
 import java.util.Random;
@@ -101,7 +102,7 @@ public final class ConvModule extends Layer {
       // its own folded copy of the shared weights (5 x 19 MB for the seed head) for a saving of
       // one elementwise pass per level.
       if (bn != null && !isTraining() && FOLD_BN && !sharedConv) {
-        y = conv.forward(x, folded());
+        y = conv.forward(x, folded(x.dtype()));
         FlopCounter.record(bn, "batch_norm", 2 * y.size());
       } else {
         y = conv.forward(x);
@@ -122,7 +123,7 @@ public final class ConvModule extends Layer {
 
   private Conv2d.Folded folded;
 
-  private Conv2d.Folded folded() {
+  private Conv2d.Folded folded(DType dtype) {
     long v =
         conv.weight().version()
             + bn.weight().version()
@@ -132,11 +133,11 @@ public final class ConvModule extends Layer {
     if (conv.bias() != null) {
       v += conv.bias().version();
     }
-    if (folded == null || folded.version() != v) {
+    if (folded == null || folded.version() != v || folded.dtype() != dtype) {
       if (folded != null) {
         folded.close();
       }
-      folded = Conv2d.Folded.of(conv, bn, v);
+      folded = Conv2d.Folded.of(conv, bn, v, dtype);
     }
     return folded;
   }

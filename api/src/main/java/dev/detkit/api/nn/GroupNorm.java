@@ -66,6 +66,12 @@ public final class GroupNorm extends Layer implements NormLayer {
       throw new IllegalArgumentException(
           "GroupNorm(" + channels + " channels): expected an NCHW input, got " + x.shape());
     }
+    if (x.dtype() != weight.get().dtype()) {
+      // As autocast runs group_norm: statistics in float32, the result in the input's dtype.
+      try (TensorScope scope = TensorScope.open()) {
+        return scope.handOut(forward(x.toType(weight.get().dtype())).toType(x.dtype()));
+      }
+    }
     int n = x.dim(0);
     int h = x.dim(2);
     int w = x.dim(3);

@@ -1,5 +1,6 @@
 package dev.detkit.api.nn;
 
+import dev.detkit.api.tensor.DType;
 import dev.detkit.api.tensor.Shape;
 import dev.detkit.api.tensor.Tensor;
 import dev.detkit.api.tensor.TensorScope;
@@ -15,6 +16,8 @@ public final class Parameter implements AutoCloseable {
   private long version;
   private final boolean buffer;
   private boolean trainable;
+  private Tensor cast;
+  private long castVersion;
 
   Parameter(Tensor value, boolean buffer) {
     this.value = TensorScope.release(value);
@@ -25,6 +28,30 @@ public final class Parameter implements AutoCloseable {
   /** The current tensor. */
   public Tensor get() {
     return value;
+  }
+
+  /**
+   * The tensor in {@code dtype}: itself when it already has that type, else a copy converted once
+   * and kept until the tensor changes (inference in bfloat16 casts each weight once, not per call).
+   * The copy belongs to this parameter. For inference: training computes in the stored dtype.
+   */
+  public Tensor get(DType dtype) {
+    if (value.dtype() == dtype) {
+      return value;
+    }
+    if (cast == null || cast.dtype() != dtype || castVersion != version) {
+      dropCast();
+      cast = TensorScope.release(value.toType(dtype));
+      castVersion = version;
+    }
+    return cast;
+  }
+
+  private void dropCast() {
+    if (cast != null) {
+      cast.close();
+      cast = null;
+    }
   }
 
   /** Replaces the tensor (same shape), freeing the old one. */
@@ -75,6 +102,7 @@ public final class Parameter implements AutoCloseable {
 
   @Override
   public void close() {
+    dropCast();
     value.close();
   }
 }

@@ -93,6 +93,9 @@ public interface Backend {
 
   /** A tensor filled with {@code value}. */
   default Tensor full(double value, DType dtype, int... shape) {
+    if (dtype == DType.BFLOAT16) {
+      require(Capability.BFLOAT16);
+    }
     return Tensor.wrap(this, kernels().full(Shape.of(shape), dtype, value));
   }
 

@@ -13,6 +13,12 @@ public enum Capability {
    * memory, which makes depthwise and 1x1 convolutions much faster on CPU.
    */
   CHANNELS_LAST("channels-last (NHWC) storage of NCHW tensors"),
+  /**
+   * {@link DType#BFLOAT16} tensors: casts, convolutions, matmuls and the element-wise ops of an
+   * inference forward pass (whether the CPU runs them natively is a separate question: see {@code
+   * dev.detkit.api.backend.ComputePrecision}).
+   */
+  BFLOAT16("bfloat16 tensors (convolutions and matmuls in bfloat16)"),
   /** A GPU or other accelerator is used. */
   ACCELERATOR("runs on an accelerator");
 

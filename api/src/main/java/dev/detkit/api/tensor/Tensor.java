@@ -121,7 +121,14 @@ public final class Tensor implements AutoCloseable {
     return k.toDoubles(handle())[0];
   }
 
+  /**
+   * A copy converted to {@code to} (round to nearest even, as PyTorch's {@code to}). BFLOAT16 needs
+   * a backend with {@link Capability#BFLOAT16}; others refuse it in one line.
+   */
   public Tensor toType(DType to) {
+    if (to == DType.BFLOAT16) {
+      backend.require(Capability.BFLOAT16);
+    }
     return wrap(k.cast(handle(), to));
   }
 

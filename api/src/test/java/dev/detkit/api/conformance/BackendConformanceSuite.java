@@ -151,6 +151,53 @@ public abstract class BackendConformanceSuite {
         "channels-last 1x1 conv");
   }
 
+  /**
+   * bfloat16 where the backend offers it: casts round to nearest even, and convolutions (NCHW and
+   * channels-last) and matmuls on bfloat16 operands match the float64 reference within bfloat16's
+   * precision (8 significant bits; a wrong op misses by far more). A backend without it refuses the
+   * cast in one line.
+   */
+  @Test
+  void bfloat16CastsConvolutionsAndMatmulsWhereOffered() {
+    Backend be = backend();
+    if (!be.has(Capability.BFLOAT16)) {
+      Tensor x = f(new float[] {1}, 1);
+      UnsupportedOperationException e =
+          assertThrows(UnsupportedOperationException.class, () -> x.toType(DType.BFLOAT16));
+      assertTrue(e.getMessage().contains("bfloat16"), e.getMessage());
+      return;
+    }
+    float[] v = {1f, 1 + 0x1p-8f, 1 + 3 * 0x1p-8f, -2.5f, 3.0e38f, 0x1p-120f};
+    float[] rounded = {1f, 1f, 1 + 0x1p-6f, -2.5f, 0x1.c4p127f, 0x1p-120f};
+    Tensor b16 = f(v, v.length).toType(DType.BFLOAT16);
+    assertEquals(DType.BFLOAT16, b16.dtype());
+    assertArrayEquals(rounded, b16.toFloatArray(), "round to nearest even");
+    assertArrayEquals(rounded, b16.toType(DType.FLOAT32).toFloatArray(), "widening is exact");
+    Random rnd = new Random(17);
+    Ref x = Ref.random(rnd, -1, 1, 2, 8, 10, 12);
+    Ref w = Ref.random(rnd, -1, 1, 16, 8, 3, 3);
+    Ref b = Ref.random(rnd, -1, 1, 16);
+    Ref expected = Ref.conv2d(x, w, b, 1, 1, new int[] {1, 1, 1, 1}, 1, 1, 1);
+    Tensor wb = f(w.floats(), w.shape()).toType(DType.BFLOAT16);
+    Tensor bb = f(b.floats(), 16).toType(DType.BFLOAT16);
+    Tensor xb = f(x.floats(), x.shape()).toType(DType.BFLOAT16);
+    Conv2dOptions o = Conv2dOptions.of(1, 1, 1, 1);
+    Tensor nchw = xb.conv2d(wb, bb, o);
+    assertEquals(DType.BFLOAT16, nchw.dtype());
+    assertClose(nchw, expected, 0.08, 1e-2, "bf16 3x3 conv");
+    if (be.has(Capability.CHANNELS_LAST)) {
+      assertClose(xb.toChannelsLast().conv2d(wb, bb, o), expected, 0.08, 1e-2, "bf16 cl conv");
+    }
+    Ref p = Ref.random(rnd, -1, 1, 16, 32);
+    Ref q = Ref.random(rnd, -1, 1, 32, 8);
+    Tensor mm =
+        f(p.floats(), 16, 32)
+            .toType(DType.BFLOAT16)
+            .matmul(f(q.floats(), 32, 8).toType(DType.BFLOAT16));
+    assertEquals(DType.BFLOAT16, mm.dtype());
+    assertClose(mm, p.matmul(q), 0.08, 1e-2, "bf16 matmul");
+  }
+
   @Test
   void batchNormTrainingUpdatesRunningStatsAsPyTorch() {
     assumeTrue(backend().has(Capability.BATCH_NORM_TRAINING), "backend lacks BN training");

@@ -164,7 +164,11 @@ final class BiFPNStage extends Module {
    */
   private Tensor fuse(Parameter w, Tensor... inputs) {
     Tensor r = w.get().relu();
+    // The fusion weights are normalised in float32 and cast to the features' dtype afterwards.
     Tensor a = r.div(r.sum(0).add(epsilon));
+    if (a.dtype() != inputs[0].dtype()) {
+      a = a.toType(inputs[0].dtype());
+    }
     Tensor fused = null;
     for (int i = 0; i < inputs.length; i++) {
       Tensor term = inputs[i].mul(a.slice(0, i, i + 1));

@@ -2,6 +2,7 @@ package dev.detkit.tools.bench;
 
 import dev.detkit.api.tensor.Backend;
 import dev.detkit.api.tensor.Conv2dOptions;
+import dev.detkit.api.tensor.DType;
 import dev.detkit.api.tensor.Padding2d;
 import dev.detkit.api.tensor.Tensor;
 import dev.detkit.api.tensor.TensorScope;
@@ -10,9 +11,10 @@ import java.util.Map;
 import java.util.Random;
 
 /**
- * The attainable float32 rate of this machine, measured in the benchmark's own process through the
- * same backend (not a clock from /proc/cpuinfo): the best of a few runs of a large matmul and of a
- * large 3x3 convolution, in GFLOP/s counting a multiply and an add as two FLOPs.
+ * The attainable rate of this machine in the forward pass's compute dtype (float32 or bfloat16),
+ * measured in the benchmark's own process through the same backend (not a clock from
+ * /proc/cpuinfo): the best of a few runs of a large matmul and of a large 3x3 convolution, in
+ * GFLOP/s counting a multiply and an add as two FLOPs.
  */
 public final class PeakProbe {
   /** Matmul side: 4096 gives a 137 GFLOP product, long enough to reach steady clocks. */
@@ -27,20 +29,28 @@ public final class PeakProbe {
 
   private PeakProbe() {}
 
-  /** {@code matmul_gflops} and {@code conv3x3_gflops}, each the best of {@link #RUNS}. */
+  /**
+   * {@code matmul_gflops} and {@code conv3x3_gflops} in float32, each the best of {@link #RUNS}.
+   */
   public static Map<String, Object> measure(Backend b) {
+    return measure(b, DType.FLOAT32);
+  }
+
+  /** As {@link #measure(Backend)} with the operands in {@code dtype}. */
+  public static Map<String, Object> measure(Backend b, DType dtype) {
     Random r = new Random(0);
     Map<String, Object> out = new LinkedHashMap<>();
+    out.put("dtype", dtype.name().toLowerCase(java.util.Locale.ROOT));
     try (TensorScope scope = TensorScope.open()) {
-      Tensor a = random(b, r, MATMUL_N, MATMUL_N);
-      Tensor m = random(b, r, MATMUL_N, MATMUL_N);
+      Tensor a = random(b, r, dtype, MATMUL_N, MATMUL_N);
+      Tensor m = random(b, r, dtype, MATMUL_N, MATMUL_N);
       double flop = 2.0 * MATMUL_N * MATMUL_N * MATMUL_N;
       out.put("matmul_shape", new int[] {MATMUL_N, MATMUL_N, MATMUL_N});
       out.put("matmul_gflops", best(flop, () -> a.matmul(m)));
     }
     try (TensorScope scope = TensorScope.open()) {
-      Tensor x = random(b, r, 1, CONV_C, CONV_HW, CONV_HW);
-      Tensor w = random(b, r, CONV_C, CONV_C, 3, 3);
+      Tensor x = random(b, r, dtype, 1, CONV_C, CONV_HW, CONV_HW);
+      Tensor w = random(b, r, dtype, CONV_C, CONV_C, 3, 3);
       Conv2dOptions o = new Conv2dOptions(1, 1, Padding2d.of(1), 1, 1, 1);
       double flop = 2.0 * CONV_C * CONV_C * 9 * CONV_HW * CONV_HW;
       out.put("conv3x3_shape", new int[] {1, CONV_C, CONV_HW, CONV_HW, CONV_C});
@@ -66,7 +76,7 @@ public final class PeakProbe {
     return best;
   }
 
-  private static Tensor random(Backend b, Random r, int... shape) {
+  private static Tensor random(Backend b, Random r, DType dtype, int... shape) {
     int n = 1;
     for (int d : shape) {
       n *= d;
@@ -75,6 +85,7 @@ public final class PeakProbe {
     for (int i = 0; i < n; i++) {
       v[i] = (float) (r.nextGaussian() * 0.1);
     }
-    return b.fromFloats(v, shape);
+    Tensor t = b.fromFloats(v, shape);
+    return dtype == DType.FLOAT32 ? t : t.toType(dtype);
   }
 }

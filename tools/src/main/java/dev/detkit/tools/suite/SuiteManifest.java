@@ -42,6 +42,7 @@ public record SuiteManifest(String name, List<SuiteCell> cells) {
       j.addProperty("backend", c.backend());
       j.addProperty("height", c.height());
       j.addProperty("width", c.width());
+      j.addProperty("dtype", c.dtype());
       arr.add(j);
     }
     o.add("cells", arr);
@@ -68,7 +69,8 @@ public record SuiteManifest(String name, List<SuiteCell> cells) {
                 Path.of(c.get("config").getAsString()),
                 c.get("backend").getAsString(),
                 c.get("height").getAsInt(),
-                c.get("width").getAsInt()));
+                c.get("width").getAsInt(),
+                c.has("dtype") ? c.get("dtype").getAsString() : "float32"));
       }
       return new SuiteManifest(o.get("name").getAsString(), cells);
     } catch (JsonParseException | IllegalStateException | NullPointerException e) {

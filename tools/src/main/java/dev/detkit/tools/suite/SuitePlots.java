@@ -47,7 +47,7 @@ public final class SuitePlots {
     // Labels sit beside their points, not on them.
     double dx = 0.04 * pts.stream().mapToDouble(SuiteRow::gflops).max().orElse(1);
     for (String backend : backends(pts)) {
-      List<SuiteRow> mine = pts.stream().filter(r -> r.cell().backend().equals(backend)).toList();
+      List<SuiteRow> mine = pts.stream().filter(r -> r.backendLabel().equals(backend)).toList();
       XYSeries s =
           chart.addSeries(
               backend,
@@ -98,7 +98,7 @@ public final class SuitePlots {
       for (String arch : archs) {
         gb.add(
             rows.stream()
-                .filter(r -> r.backbone().equals(arch) && r.cell().backend().equals(backend))
+                .filter(r -> r.backbone().equals(arch) && r.backendLabel().equals(backend))
                 .mapToDouble(r -> r.rssPeakMb() / 1024)
                 .max()
                 .orElse(0));
@@ -111,8 +111,8 @@ public final class SuitePlots {
     BitmapEncoder.saveBitmap(chart, file.toString(), BitmapEncoder.BitmapFormat.PNG);
   }
 
+  /** One series per backend and dtype that ran. */
   private static List<String> backends(List<SuiteRow> rows) {
-    return new ArrayList<>(
-        new LinkedHashSet<>(rows.stream().map(r -> r.cell().backend()).toList()));
+    return new ArrayList<>(new LinkedHashSet<>(rows.stream().map(SuiteRow::backendLabel).toList()));
   }
 }

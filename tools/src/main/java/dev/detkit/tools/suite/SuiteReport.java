@@ -15,12 +15,13 @@ public final class SuiteReport {
     StringBuilder sb =
         new StringBuilder(
             "config,backbone,backend,height,width,params,gflops,fps,fps_min,fps_max,repeats,"
-                + "achieved_gflops,peak_fraction,end_to_end_ms,rss_peak_mb,bbox_mAP\n");
+                + "achieved_gflops,peak_fraction,end_to_end_ms,rss_peak_mb,dtype_requested,dtype,"
+                + "bbox_mAP\n");
     for (SuiteRow r : rows) {
       sb.append(
           String.format(
               Locale.ROOT,
-              "%s,%s,%s,%d,%d,%d,%.4f,%.4f,%.4f,%.4f,%d,%.2f,%s,%.3f,%.1f,%s%n",
+              "%s,%s,%s,%d,%d,%d,%.4f,%.4f,%.4f,%.4f,%d,%.2f,%s,%.3f,%.1f,%s,%s,%s%n",
               r.cell().config().getFileName(),
               r.backbone(),
               r.cell().backend(),
@@ -36,6 +37,8 @@ public final class SuiteReport {
               Double.isNaN(r.peakFraction()) ? "" : String.valueOf(r.peakFraction()),
               r.endToEndMs(),
               r.rssPeakMb(),
+              r.cell().dtype(),
+              r.dtype(),
               Double.isNaN(r.boxAp()) ? "" : String.valueOf(r.boxAp())));
     }
     Files.writeString(file, sb);
@@ -83,7 +86,7 @@ public final class SuiteReport {
               Locale.ROOT,
               "| %s | %s | %dx%d | %.2f | %s | %s | %.2f | %s | %s | %s |%n",
               r.backbone(),
-              r.cell().backend(),
+              r.backendLabel(),
               r.cell().height(),
               r.cell().width(),
               r.rssPeakMb() / 1024,
@@ -105,13 +108,14 @@ public final class SuiteReport {
             + " bbox mAP x 100 of the config's checkpoint on the suite's dataset (`./detkit test`)."
             + " FLOPs: one multiply-add counted once. Inf time with repeats: median [min-max] of the"
             + " runs, measured round-robin. GFLOP/s: the forward pass, multiply and add counted"
-            + " apart; % of peak: of a 4096^3 float32 matmul measured in the cell's own process.\n");
+            + " apart; % of peak: of a 4096^3 matmul in the cell's dtype measured in its own process.\n");
     Files.writeString(file, sb);
   }
 
-  /** Rows compared in one column: same backend and input size (neighbours in the table). */
+  /** Rows compared in one column: same backend, dtype and input size (neighbours in the table). */
   private static boolean sameColumn(SuiteRow a, SuiteRow b) {
     return a.cell().backend().equals(b.cell().backend())
+        && a.cell().dtype().equals(b.cell().dtype())
         && a.cell().height() == b.cell().height()
         && a.cell().width() == b.cell().width();
   }

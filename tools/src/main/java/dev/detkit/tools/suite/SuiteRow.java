@@ -24,6 +24,8 @@ import java.util.Locale;
  * @param repeats how many runs the figures summarise
  * @param achievedGflops the forward pass's FLOP/s (NaN in records from before it was measured)
  * @param peakFraction achieved over the attainable matmul rate (NaN without --peak)
+ * @param dtype the dtype that ran ({@code float32}, {@code bf16}, {@code bf16-emulated}), which is
+ *     float32 where bf16 was asked for on a CPU without native bfloat16
  */
 public record SuiteRow(
     String backbone,
@@ -38,13 +40,15 @@ public record SuiteRow(
     double fpsMax,
     int repeats,
     double achievedGflops,
-    double peakFraction) {
+    double peakFraction,
+    String dtype) {
 
   /** Reads the figures from a benchmark record. */
   public static SuiteRow of(SuiteCell cell, JsonObject rec) {
     double fps = rec.get("fps").getAsDouble();
     JsonObject rep = rec.has("repeats") ? rec.getAsJsonObject("repeats") : null;
     JsonObject peak = rec.has("peak") ? rec.getAsJsonObject("peak") : null;
+    JsonObject protocol = rec.has("protocol") ? rec.getAsJsonObject("protocol") : null;
     return new SuiteRow(
         backboneName(cell),
         cell,
@@ -58,7 +62,16 @@ public record SuiteRow(
         rep == null ? fps : rep.get("fps_max").getAsDouble(),
         rep == null ? 1 : rep.get("count").getAsInt(),
         rec.has("achieved_gflops") ? rec.get("achieved_gflops").getAsDouble() : Double.NaN,
-        peak == null ? Double.NaN : peak.get("fraction_of_matmul").getAsDouble());
+        peak == null ? Double.NaN : peak.get("fraction_of_matmul").getAsDouble(),
+        protocol != null && protocol.has("dtype")
+            ? protocol.get("dtype").getAsString()
+            : "float32");
+  }
+
+  /** The backend with the dtype that ran where it is not float32 or not what the cell asked. */
+  public String backendLabel() {
+    String label = cell.backend() + (dtype.equals("float32") ? "" : " " + dtype);
+    return dtype.equals(cell.dtype()) ? label : label + " (" + cell.dtype() + " asked)";
   }
 
   /** True when both are repeated runs whose fps ranges overlap: their order is not reliable. */

@@ -11,13 +11,15 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * A comparative benchmark grid read from YAML: every config x backend x input size is one cell.
+ * A comparative benchmark grid read from YAML: every config x backend x input size x dtype is one
+ * cell.
  *
  * <pre>
  * name: retinanet-backbones-512
  * configs: [../../configs/efficientnet/retinanet_effb0_fpn_8xb4-crop896-1x_coco.yaml, ...]
  * backends: [djl, nd4j]
  * shapes: [[512, 512]]
+ * dtypes: [float32, bf16]      # optional, default [float32]
  * num_images: 10
  * warmup: 2
  * </pre>
@@ -42,6 +44,8 @@ import java.util.Map;
  *     each run a fresh JVM); the report gives the median and the min-max spread
  * @param peak run each cell with {@code --peak}, so the table shows the fraction of the machine's
  *     attainable rate
+ * @param dtypes the {@code --dtype} values, one cell each ({@code float32}, {@code bf16}, {@code
+ *     bf16-emulated}); a bf16 cell on a CPU without native bfloat16 runs float32 and says so
  */
 public record SuiteSpec(
     String name,
@@ -54,7 +58,8 @@ public record SuiteSpec(
     List<String> testCfgOptions,
     Map<Path, int[]> nativeShapes,
     int repeats,
-    boolean peak) {
+    boolean peak,
+    List<String> dtypes) {
 
   /** The checkpoint to measure box AP with, or null. */
   public Path checkpoint(Path config) {
@@ -99,13 +104,23 @@ public record SuiteSpec(
               c.hasPath("test_cfg_options") ? c.getStringList("test_cfg_options") : List.of(),
               nativeShapes,
               c.hasPath("repeats") ? c.getInt("repeats") : 1,
-              c.hasPath("peak") && c.getBoolean("peak"));
+              c.hasPath("peak") && c.getBoolean("peak"),
+              c.hasPath("dtypes") ? c.getStringList("dtypes") : List.of("float32"));
+      for (String d : spec.dtypes()) {
+        if (!dev.detkit.api.backend.ComputePrecision.NAMES.contains(d)) {
+          throw new dev.detkit.api.config.ConfigException(
+              file + ": dtypes: expected float32, bf16 or bf16-emulated, got '" + d + "'");
+        }
+      }
       if (spec.repeats() < 1) {
         throw new dev.detkit.api.config.ConfigException(file + ": repeats must be at least 1");
       }
-      if (configs.isEmpty() || spec.backends.isEmpty() || (shapes.isEmpty() && !nativeSizes)) {
+      if (configs.isEmpty()
+          || spec.backends.isEmpty()
+          || spec.dtypes.isEmpty()
+          || (shapes.isEmpty() && !nativeSizes)) {
         throw new dev.detkit.api.config.ConfigException(
-            file + ": configs, backends and shapes must each name at least one entry");
+            file + ": configs, backends, shapes and dtypes must each name at least one entry");
       }
       return spec;
     } catch (ConfigException e) {
@@ -143,7 +158,9 @@ public record SuiteSpec(
     for (Path config : configs) {
       for (int[] s : nativeShapes.isEmpty() ? shapes : List.of(nativeShapes.get(config))) {
         for (String backend : backends) {
-          out.add(new SuiteCell(config, backend, s[0], s[1]));
+          for (String dtype : dtypes) {
+            out.add(new SuiteCell(config, backend, s[0], s[1], dtype));
+          }
         }
       }
     }

@@ -54,7 +54,10 @@ public final class DjlBackend implements Backend {
 
   @Override
   public String limitations() {
-    return "";
+    // DJL 0.36's JNI maps dtype codes 0-8 only (no bfloat16) and aborts the process on any other
+    // (a bare C++ rethrow), so bfloat16 is refused in Java before a kernel could see it.
+    return "no bfloat16 (DJL 0.36's PyTorch JNI has no bfloat16 type; --dtype bf16 runs on"
+        + " --backend libtorch)";
   }
 
   @Override

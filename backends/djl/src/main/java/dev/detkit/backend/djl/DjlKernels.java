@@ -41,6 +41,8 @@ final class DjlKernels implements Kernels {
     return switch (t) {
       case FLOAT32 -> DataType.FLOAT32;
       case FLOAT64 -> DataType.FLOAT64;
+      // Unreachable: DjlBackend lacks Capability.BFLOAT16, which Tensor checks first.
+      case BFLOAT16 -> throw new UnsupportedOperationException("DJL 0.36's JNI has no bfloat16");
       case INT32 -> DataType.INT32;
       case INT64 -> DataType.INT64;
       case UINT8 -> DataType.UINT8;

@@ -57,7 +57,8 @@ public final class LibtorchBackend implements Backend {
         Capability.AUTOGRAD,
         Capability.BATCH_NORM_TRAINING,
         Capability.FLOAT64,
-        Capability.CHANNELS_LAST);
+        Capability.CHANNELS_LAST,
+        Capability.BFLOAT16);
   }
 
   @Override

@@ -49,6 +49,7 @@ final class LibtorchKernels implements Kernels {
     return switch (t) {
       case FLOAT32 -> ScalarType.Float;
       case FLOAT64 -> ScalarType.Double;
+      case BFLOAT16 -> ScalarType.BFloat16;
       case INT32 -> ScalarType.Int;
       case INT64 -> ScalarType.Long;
       case UINT8 -> ScalarType.Byte;
@@ -60,6 +61,7 @@ final class LibtorchKernels implements Kernels {
     return switch (t) {
       case Float -> DType.FLOAT32;
       case Double -> DType.FLOAT64;
+      case BFloat16 -> DType.BFLOAT16;
       case Int -> DType.INT32;
       case Long -> DType.INT64;
       case Byte -> DType.UINT8;

@@ -41,7 +41,7 @@ public final class Nd4jBackend implements Backend {
   @Override
   public String limitations() {
     return "no autograd (inference and train-mode batch-norm statistics only; training needs djl);"
-        + " no channels-last storage";
+        + " no channels-last storage; no bfloat16 (--dtype bf16 needs djl or libtorch)";
   }
 
   @Override

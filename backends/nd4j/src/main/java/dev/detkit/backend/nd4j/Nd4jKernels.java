@@ -52,6 +52,8 @@ final class Nd4jKernels implements Kernels {
     return switch (t) {
       case FLOAT32 -> DataType.FLOAT;
       case FLOAT64 -> DataType.DOUBLE;
+      // Tensor and Backend refuse BFLOAT16 before a kernel runs: ND4J lacks Capability.BFLOAT16.
+      case BFLOAT16 -> throw new UnsupportedOperationException("nd4j has no bfloat16 kernels");
       case INT32 -> DataType.INT;
       case INT64 -> DataType.LONG;
       case UINT8 -> DataType.UBYTE;
