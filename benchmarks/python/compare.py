@@ -18,10 +18,11 @@ ROOT = os.path.dirname(os.path.dirname(HERE))
 SEED = 'configs/efficientnet/retinanet_effb3_fpn_8xb4-crop896-1x_coco.yaml'
 
 
-def run_detkit(args, layout):
+def run_detkit(args, layout, backend='djl'):
     cmd = [os.path.join(ROOT, 'detkit'), 'benchmark', args.config, '--shape', str(args.shape[0]),
            str(args.shape[1]), '--num-images', str(args.iters), '--warmup', str(args.warmup),
-           '--layout', layout, '--format', 'json'] + (['--peak'] if args.peak else [])
+           '--layout', layout, '--backend', backend, '--format', 'json'] + (
+               ['--peak'] if args.peak and backend != 'onnxruntime' else [])
     out = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, check=True).stdout
     rec = json.loads(out[out.index('{'):])
     lat = rec['latency_ms']
@@ -57,14 +58,19 @@ def main():
     ap.add_argument('--peak', action='store_true', help="also record detkit's --peak figures")
     ap.add_argument('--baseline', default='torch nchw mmcv')
     ap.add_argument('--out', help='write every figure as JSON here')
+    ap.add_argument('--variants', help='comma-separated subset of the variants (default: all)')
     args = ap.parse_args()
     variants = {
         'detkit nchw': lambda: run_detkit(args, 'nchw'),
         'detkit channels_last': lambda: run_detkit(args, 'channels_last'),
+        # The network exported to ONNX (cached per shape: export once before timing) in ONNX Runtime.
+        'detkit onnxruntime': lambda: run_detkit(args, 'nchw', 'onnxruntime'),
         'torch nchw mmcv': lambda: run_torch(args, 'nchw', 'mmcv'),
         'torch channels_last mmcv': lambda: run_torch(args, 'channels_last', 'mmcv'),
         'torch channels_last fused': lambda: run_torch(args, 'channels_last', 'fused'),
     }
+    if args.variants:
+        variants = {n: variants[n] for n in args.variants.split(',')}
     names = list(variants)
     rounds = []
     for r in range(args.rounds):
@@ -92,7 +98,8 @@ def main():
     env = {'machine': platform.machine(), 'cpu_count': os.cpu_count(),
            'input_shape': [1, 3] + args.shape, 'rounds': args.rounds, 'warmup': args.warmup,
            'iters': args.iters, 'threads': args.threads, 'config': args.config,
-           'detkit_env': rounds[0]['detkit nchw']['env'], 'torch': rounds[0][args.baseline]['torch'],
+           'detkit_env': next((rounds[0][n]['env'] for n in names if 'env' in rounds[0][n]), None),
+           'torch': rounds[0][args.baseline]['torch'],
            'compared_phases': 'preprocess + forward (post-processing excluded on both sides)'}
     print('\nmedians over %d rounds, input %s (pre+forward; ratio > 1 = faster than %s):' % (
         args.rounds, 'x'.join(map(str, args.shape)), args.baseline))

@@ -20,7 +20,9 @@ final class ModelOptions extends ConfigOptions {
   @Option(
       names = "--backend",
       defaultValue = "djl",
-      description = "djl (default), nd4j or libtorch.")
+      description =
+          "djl (default), nd4j, libtorch, or onnxruntime (the network exported to ONNX, cached,"
+              + " and run in ONNX Runtime; pre- and post-processing on djl).")
   String backend;
 
   @Option(
@@ -30,12 +32,17 @@ final class ModelOptions extends ConfigOptions {
           "nchw (default: mmdetection's kernels) or channels_last (faster on DJL; may round differently).")
   String layout;
 
-  /** Applies {@code --layout} and returns the chosen backend. */
+  /** Applies {@code --layout} and returns the chosen backend (djl for onnxruntime's host side). */
   Backend backend() {
     if (!layout.equals("nchw") && !layout.equals("channels_last")) {
       throw new UserError("--layout: expected nchw or channels_last, got '" + layout + "'");
     }
     System.setProperty("detkit.layout", layout);
-    return Backends.get(backend);
+    return Backends.get(onnxRuntime() ? "djl" : backend);
+  }
+
+  /** True for {@code --backend onnxruntime}: the network runs in ONNX Runtime. */
+  boolean onnxRuntime() {
+    return OnnxModels.BACKEND.equals(backend);
   }
 }
