@@ -19,7 +19,91 @@ final class GraphOptimizer {
 
   static void run(OnnxGraph g) {
     foldBatchNorms(g);
+    zeroPadsBeforeMaxPool(g);
     removeDead(g);
+  }
+
+  /**
+   * A zero Pad feeding a MaxPool (TF-SAME max pooling, mmdet's MaxPool2dSamePadding) becomes
+   * concatenated zeros: ONNX Runtime's PadFusion (level ALL, seen in 1.23 and 1.30) folds such a
+   * Pad into MaxPool's own pads, which act as negative infinity, so a window of negative values at
+   * the border would return its maximum instead of the padded 0.
+   */
+  static void zeroPadsBeforeMaxPool(OnnxGraph g) {
+    Map<String, Integer> maxPoolInputs = new HashMap<>();
+    for (OnnxGraph.Node n : g.nodes) {
+      if (n.opType().equals("MaxPool")) {
+        maxPoolInputs.merge(n.inputs().get(0), 1, Integer::sum);
+      }
+    }
+    List<OnnxGraph.Node> out = new ArrayList<>();
+    for (OnnxGraph.Node n : g.nodes) {
+      OnnxGraph.Initializer pads =
+          n.opType().equals("Pad") ? g.initializers.get(n.inputs().get(1)) : null;
+      OnnxGraph.Initializer value =
+          pads != null && n.inputs().size() > 2 ? g.initializers.get(n.inputs().get(2)) : null;
+      if (pads == null
+          || value == null
+          || value.dtype() != DType.FLOAT32
+          || Raw.toFloats(value.raw())[0] != 0f
+          || !maxPoolInputs.containsKey(n.outputs().get(0))) {
+        out.add(n);
+        continue;
+      }
+      long[] p = new long[pads.raw().length / 8];
+      java.nio.ByteBuffer.wrap(pads.raw())
+          .order(java.nio.ByteOrder.LITTLE_ENDIAN)
+          .asLongBuffer()
+          .get(p);
+      int rank = p.length / 2;
+      String x = n.inputs().get(0);
+      for (int axis = 0; axis < rank; axis++) {
+        long before = p[axis];
+        long after = p[rank + axis];
+        if (before == 0 && after == 0) {
+          continue;
+        }
+        List<String> parts = new ArrayList<>();
+        if (before > 0) {
+          parts.add(zerosLike(g, out, x, axis, before, n.origin()));
+        }
+        parts.add(x);
+        if (after > 0) {
+          parts.add(zerosLike(g, out, x, axis, after, n.origin()));
+        }
+        String y = g.fresh("Concat");
+        out.add(
+            new OnnxGraph.Node(
+                "Concat",
+                parts,
+                List.of(y),
+                List.of(new OnnxGraph.Attr("axis", (long) axis)),
+                n.origin()));
+        x = y;
+      }
+      out.add(new OnnxGraph.Node("Identity", List.of(x), n.outputs(), List.of(), n.origin()));
+    }
+    g.nodes.clear();
+    g.nodes.addAll(out);
+  }
+
+  /** Float zeros shaped as {@code x} with {@code size} along {@code axis} (symbolic sizes too). */
+  private static String zerosLike(
+      OnnxGraph g, List<OnnxGraph.Node> out, String x, int axis, long size, String origin) {
+    String slice = g.fresh("Slice");
+    out.add(
+        new OnnxGraph.Node(
+            "Slice",
+            List.of(x, g.int64s(0), g.int64s(size), g.int64s(axis)),
+            List.of(slice),
+            List.of(),
+            origin));
+    String shape = g.fresh("Shape");
+    out.add(new OnnxGraph.Node("Shape", List.of(slice), List.of(shape), List.of(), origin));
+    String zeros = g.fresh("ConstantOfShape");
+    out.add(
+        new OnnxGraph.Node("ConstantOfShape", List.of(shape), List.of(zeros), List.of(), origin));
+    return zeros;
   }
 
   static void foldBatchNorms(OnnxGraph g) {
@@ -31,7 +115,6 @@ final class GraphOptimizer {
     }
     g.outputs.forEach(o -> uses.merge(o.name(), 1, Integer::sum));
     List<OnnxGraph.Node> out = new ArrayList<>();
-    Set<OnnxGraph.Node> folded = new HashSet<>();
     for (OnnxGraph.Node n : g.nodes) {
       OnnxGraph.Node conv =
           n.opType().equals("BatchNormalization") ? producer.get(n.inputs().get(0)) : null;
@@ -41,7 +124,6 @@ final class GraphOptimizer {
           && constantF32(g, conv.inputs().subList(1, conv.inputs().size()))
           && constantF32(g, n.inputs().subList(1, 5))) {
         out.remove(conv);
-        folded.add(conv);
         out.add(fold(g, conv, n));
       } else {
         out.add(n);

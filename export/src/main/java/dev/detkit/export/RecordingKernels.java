@@ -497,8 +497,12 @@ final class RecordingKernels implements Kernels {
       boolean training,
       double momentum,
       double eps) {
-    if (training && anyTraced(x)) {
-      throw unsupported("batchNorm", "batch norm in training mode; export runs the model in eval");
+    if (training && anyTraced(x) && in.shape(inner(x)).get(0) != 1) {
+      throw unsupported(
+          "batchNorm",
+          "batch norm with batch statistics over a batch of "
+              + in.shape(inner(x)).get(0)
+              + "; export runs the model in eval");
     }
     Object result =
         in.batchNorm(
@@ -510,6 +514,17 @@ final class RecordingKernels implements Kernels {
             training,
             momentum,
             eps);
+    if (training) {
+      // Batch statistics of a batch of one (GroupNorm's formulation: each group one channel) are
+      // each channel's own mean and biased variance: ONNX's InstanceNormalization. The running
+      // statistics it updates (on the inner backend) are throw-away.
+      return node(
+          result,
+          "InstanceNormalization",
+          new Object[] {x, weight, bias},
+          List.of(),
+          attr("epsilon", eps));
+    }
     return node(
         result,
         "BatchNormalization",

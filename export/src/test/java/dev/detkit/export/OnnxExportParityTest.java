@@ -201,7 +201,9 @@ class OnnxExportParityTest {
       Tensor x = rb.input("inputs", new float[] {3, 1, 2}, 3);
       ExportException e = assertThrows(ExportException.class, () -> x.sort(0, true));
       // The host sort reads the traced values back: that read is what the graph cannot express.
-      assertTrue(e.getMessage().matches("export: op 'to(Floats|Doubles)' cannot be expressed.*"), e.getMessage());
+      assertTrue(
+          e.getMessage().matches("export: op 'to(Floats|Doubles)' cannot be expressed.*"),
+          e.getMessage());
       assertTrue(e.getMessage().contains("OnnxExportParityTest"), e.getMessage());
     }
   }
