@@ -37,9 +37,11 @@ def main():
     ap.add_argument("io")
     ap.add_argument("--tol", type=float, default=1e-5)
     ap.add_argument("--threads", type=int, default=0)
+    ap.add_argument("--no-optimize", action="store_true", help="graph optimisation off (level ALL by default)")
     a = ap.parse_args()
     opts = ort.SessionOptions()
-    opts.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
+    opts.graph_optimization_level = (ort.GraphOptimizationLevel.ORT_DISABLE_ALL if a.no_optimize
+                                     else ort.GraphOptimizationLevel.ORT_ENABLE_ALL)
     if a.threads:
         opts.intra_op_num_threads = a.threads
     sess = ort.InferenceSession(a.model, opts, providers=["CPUExecutionProvider"])
