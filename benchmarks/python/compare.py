@@ -25,7 +25,7 @@ def run_detkit(args, layout, backend='djl'):
     cmd = [os.path.join(ROOT, 'detkit'), 'benchmark', args.config, '--shape', str(args.shape[0]),
            str(args.shape[1]), '--num-images', str(args.iters), '--warmup', str(args.warmup),
            '--layout', layout, '--backend', backend, '--dtype', args.dtype,
-           '--format', 'json'] + (['--peak'] if args.peak else [])
+           '--format', 'json'] + (['--peak'] if args.peak and backend != 'onnxruntime' else [])
     out = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, check=True).stdout
     rec = json.loads(out[out.index('{'):])
     lat = rec['latency_ms']
@@ -68,12 +68,15 @@ def main():
     ap.add_argument('--only', nargs='+', metavar='VARIANT',
                     help='run only these variants (names as printed), e.g. to fit a time budget')
     ap.add_argument('--out', help='write every figure as JSON here')
+    ap.add_argument('--variants', help='comma-separated subset of the variants (default: all)')
     args = ap.parse_args()
     variants = {}
     for backend in args.backends:
         prefix = 'detkit ' if backend == 'djl' else 'detkit %s ' % backend
         for layout in ['nchw', 'channels_last']:
             variants[prefix + layout] = (lambda b, l: lambda: run_detkit(args, l, b))(backend, layout)
+    # The network exported to ONNX (cached per shape: export once before timing) in ONNX Runtime.
+    variants['detkit onnxruntime'] = lambda: run_detkit(args, 'nchw', 'onnxruntime')
     variants.update({
         'torch nchw mmcv': lambda: run_torch(args, 'nchw', 'mmcv'),
         'torch channels_last mmcv': lambda: run_torch(args, 'channels_last', 'mmcv'),
@@ -86,6 +89,8 @@ def main():
         if args.baseline not in args.only:
             ap.error('--only must include the baseline %r' % args.baseline)
         variants = {k: v for k, v in variants.items() if k in args.only}
+    if args.variants:
+        variants = {n: variants[n] for n in args.variants.split(',')}
     names = list(variants)
     rounds = []
     for r in range(args.rounds):
@@ -113,7 +118,7 @@ def main():
     env = {'machine': platform.machine(), 'cpu_count': os.cpu_count(),
            'input_shape': [1, 3] + args.shape, 'rounds': args.rounds, 'warmup': args.warmup,
            'iters': args.iters, 'threads': args.threads, 'config': args.config,
-           'detkit_env': next((rounds[0][n]['env'] for n in names if n.startswith('detkit')), None),
+           'detkit_env': next((rounds[0][n]['env'] for n in names if 'env' in rounds[0][n]), None),
            'detkit_dtype': args.dtype, 'torch': rounds[0][args.baseline]['torch'],
            'compared_phases': 'preprocess + forward (post-processing excluded on both sides)'}
     print('\nmedians over %d rounds, input %s (pre+forward; ratio > 1 = faster than %s):' % (

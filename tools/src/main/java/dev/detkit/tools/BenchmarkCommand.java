@@ -23,6 +23,7 @@ import dev.detkit.detectors.SingleStageDetector;
 import dev.detkit.engine.MemoryProbe;
 import dev.detkit.engine.Progress;
 import dev.detkit.heads.HeadOutputs;
+import dev.detkit.onnxruntime.OrtNetwork;
 import dev.detkit.tools.bench.Environment;
 import dev.detkit.tools.bench.LatencyStats;
 import dev.detkit.tools.bench.PeakProbe;
@@ -149,6 +150,8 @@ final class BenchmarkCommand implements Callable<Integer> {
         ModelLoader.detector(
             cfg, new BuildContext(registry, b), model.checkpoint, err, SingleStageDetector.class);
     ComputePrecision precision = model.applyPrecision(net, b, err);
+    // --backend onnxruntime: the network runs in ONNX Runtime, pre- and post-processing on b.
+    OrtNetwork ort = model.onnxRuntime() ? OnnxModels.network(cfg, b, model.checkpoint, err) : null;
     BuildContext ctx = new BuildContext(registry, b);
     List<String> images = List.of();
     String input;
@@ -200,7 +203,7 @@ final class BenchmarkCommand implements Callable<Integer> {
         }
         DetDataPreprocessor.Batch inputs = net.preprocessor().apply(batch, b);
         long t1 = System.nanoTime();
-        HeadOutputs o = net.forward(inputs.inputs());
+        HeadOutputs o = ort != null ? ort.forward(inputs.inputs()) : net.forward(inputs.inputs());
         o.clsScores().get(o.clsScores().size() - 1).toFloatArray();
         long t2 = System.nanoTime();
         net.head().predictByFeat(o, inputs.metas());
@@ -220,7 +223,10 @@ final class BenchmarkCommand implements Callable<Integer> {
     progress.done();
     List<Map<String, Object>> opTable = b instanceof ProfilingBackend p ? p.tableAsMaps() : null;
     Map<String, Object> throughput =
-        batchSize > 1 ? throughput(net, b, pipeline, images, iterations - warmup) : null;
+        batchSize > 1 ? throughput(net, ort, b, pipeline, images, iterations - warmup) : null;
+    // The timed protocol's memory, before the FLOP count's forward (which runs on b even when the
+    // timed network ran in ONNX Runtime).
+    Map<String, Object> memory = MemoryProbe.snapshotMb();
     // One untimed forward under the counter, at the timed input's size: the FLOPs behind
     // achieved_gflops (multiply-adds, mmdet's get_flops convention).
     long flops;
@@ -237,7 +243,14 @@ final class BenchmarkCommand implements Callable<Integer> {
     rec.put("config", model.config.toString());
     rec.put("config_sha256", sha256(CfgPrinter.json(cfg.root(), false)));
     rec.put("checkpoint", model.checkpoint == null ? null : model.checkpoint.toString());
-    rec.put("env", Environment.describe(b));
+    Map<String, Object> env = Environment.describe(b);
+    if (ort != null) {
+      env.put("backend", OnnxModels.BACKEND);
+      env.put(
+          "backend_version", OrtNetwork.version() + " (pre/post-processing on " + b.name() + ")");
+      env.put("threads", OrtNetwork.threads());
+    }
+    rec.put("env", env);
     Map<String, Object> protocol = new LinkedHashMap<>();
     protocol.put("batch_size", batchSize);
     protocol.put("warmup_iterations", warmup);
@@ -277,11 +290,14 @@ final class BenchmarkCommand implements Callable<Integer> {
     lat.put("postprocess", LatencyStats.of(post).toMap());
     lat.put("end_to_end", LatencyStats.of(e2e).toMap());
     rec.put("latency_ms", lat);
-    rec.put("memory_mb", MemoryProbe.snapshotMb());
+    rec.put("memory_mb", memory);
     if (opTable != null) {
       rec.put("profile", opTable);
     }
     ((Module) net).close();
+    if (ort != null) {
+      ort.close();
+    }
     if (format.equals("json")) {
       out.println(new GsonBuilder().setPrettyPrinting().create().toJson(rec));
     } else {
@@ -378,7 +394,12 @@ final class BenchmarkCommand implements Callable<Integer> {
    * backend's tensors belong to it); images per second over {@code batches} batches.
    */
   private Map<String, Object> throughput(
-      SingleStageDetector net, Backend b, Pipeline pipeline, List<String> images, int batches) {
+      SingleStageDetector net,
+      OrtNetwork ort,
+      Backend b,
+      Pipeline pipeline,
+      List<String> images,
+      int batches) {
     java.util.concurrent.BlockingQueue<List<DetSample>> ready =
         new java.util.concurrent.ArrayBlockingQueue<>(2);
     Thread loader =
@@ -409,7 +430,10 @@ final class BenchmarkCommand implements Callable<Integer> {
         List<DetSample> batch = ready.take();
         try (TensorScope scope = TensorScope.open()) {
           DetDataPreprocessor.Batch inputs = net.preprocessor().apply(batch, b);
-          net.head().predictByFeat(net.forward(inputs.inputs()), inputs.metas());
+          net.head()
+              .predictByFeat(
+                  ort != null ? ort.forward(inputs.inputs()) : net.forward(inputs.inputs()),
+                  inputs.metas());
         }
       }
     } catch (InterruptedException e) {

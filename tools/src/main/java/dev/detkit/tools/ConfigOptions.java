@@ -12,6 +12,7 @@ import picocli.CommandLine.Parameters;
 class ConfigOptions {
   @Parameters(
       index = "0",
+      arity = "0..1",
       paramLabel = "CONFIG",
       description = "Config file (.yaml, .yml, .json, .conf).")
   Path config;
@@ -25,6 +26,9 @@ class ConfigOptions {
 
   /** The resolved config, overrides applied. */
   ResolvedConfig loadConfig() {
+    if (config == null) {
+      throw new UserError("missing the CONFIG file (the first argument)");
+    }
     return new ConfigLoader().load(config, cfgOptions);
   }
 }

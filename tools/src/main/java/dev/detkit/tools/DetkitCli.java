@@ -28,6 +28,7 @@ import picocli.CommandLine.Option;
       PrintConfigCommand.class,
       CheckCommand.class,
       ExtractCommand.class,
+      ExportCommand.class,
       InferCommand.class,
       BenchmarkCommand.class,
       FlopsCommand.class,

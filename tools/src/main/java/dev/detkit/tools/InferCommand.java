@@ -84,6 +84,14 @@ final class InferCommand implements Callable<Integer> {
   double scoreThr;
 
   @Option(
+      names = "--model",
+      paramLabel = "MODEL.onnx",
+      description =
+          "Run a file written by ./detkit export in ONNX Runtime, with the config it carries"
+              + " (then no CONFIG or --checkpoint).")
+  Path onnxModel;
+
+  @Option(
       names = "--batch-size",
       defaultValue = "1",
       description =
@@ -105,7 +113,11 @@ final class InferCommand implements Callable<Integer> {
     List<Path> images = listImages(image);
     OutputPaths.checkFile(out, "--out");
     OutputPaths.prepareDir(showDir, "--show-dir");
-    ResolvedConfig cfg = model.loadConfig();
+    if (onnxModel != null && (model.config != null || model.checkpoint != null)) {
+      throw new UserError(
+          "--model carries its config and weights: give CONFIG or --model, not both");
+    }
+    ResolvedConfig cfg = onnxModel != null ? OnnxModels.configOf(onnxModel) : model.loadConfig();
     Backend b = model.backend();
     model.precision(b, err);
     Pipeline pipeline =
@@ -116,7 +128,12 @@ final class InferCommand implements Callable<Integer> {
     List<String> classes = ModelLoader.classes(cfg);
     int failed = 0;
     Detector det =
-        ModelLoader.detector(cfg, new BuildContext(registry, b), model.checkpoint, err, true);
+        onnxModel != null
+            ? OnnxModels.forModelFile(onnxModel, cfg, b)
+            : model.onnxRuntime()
+                ? OnnxModels.forConfig(cfg, b, model.checkpoint, err, true)
+                : ModelLoader.detector(
+                    cfg, new BuildContext(registry, b), model.checkpoint, err, true);
     model.applyPrecision(det, b, err);
     try (RecordWriter results =
         out != null
@@ -144,7 +161,7 @@ final class InferCommand implements Callable<Integer> {
         progress.done();
       }
     } finally {
-      ((Module) det).close();
+      close(det);
     }
     if (failed > 0) {
       err.println(
@@ -160,6 +177,15 @@ final class InferCommand implements Callable<Integer> {
       return DetkitCli.USAGE_ERROR;
     }
     return 0;
+  }
+
+  /** Frees a detector's native memory (an ONNX Runtime one also closes its sessions). */
+  static void close(Detector det) {
+    if (det instanceof dev.detkit.onnxruntime.OrtDetector o) {
+      o.close();
+    } else {
+      ((Module) det).close();
+    }
   }
 
   /** Detects, writes and draws one batch; returns how many of its drawings failed. */

@@ -23,7 +23,9 @@ final class ModelOptions extends ConfigOptions {
   @Option(
       names = "--backend",
       defaultValue = "djl",
-      description = "djl (default), nd4j or libtorch.")
+      description =
+          "djl (default), nd4j, libtorch, or onnxruntime (the network exported to ONNX, cached,"
+              + " and run in ONNX Runtime; pre- and post-processing on djl).")
   String backend;
 
   @Option(
@@ -53,7 +55,12 @@ final class ModelOptions extends ConfigOptions {
       throw new UserError("--dtype: expected float32, bf16 or bf16-emulated, got '" + dtype + "'");
     }
     System.setProperty("detkit.layout", layout);
-    return Backends.get(backend);
+    return Backends.get(onnxRuntime() ? "djl" : backend);
+  }
+
+  /** True for {@code --backend onnxruntime}: the network runs in ONNX Runtime. */
+  boolean onnxRuntime() {
+    return OnnxModels.BACKEND.equals(backend);
   }
 
   /**

@@ -4,7 +4,6 @@ import com.google.inject.Inject;
 import dev.detkit.api.config.CfgNode;
 import dev.detkit.api.config.ResolvedConfig;
 import dev.detkit.api.model.Detector;
-import dev.detkit.api.nn.Module;
 import dev.detkit.api.registry.BuildContext;
 import dev.detkit.api.registry.Registry;
 import dev.detkit.api.structures.DetSample;
@@ -92,7 +91,10 @@ final class TestCommand implements Callable<Integer> {
     if (showDir != null) {
       checkDrawingNames(dataset);
     }
-    Detector det = ModelLoader.detector(cfg, ctx, model.checkpoint, err, true);
+    Detector det =
+        model.onnxRuntime()
+            ? OnnxModels.forConfig(cfg, b, model.checkpoint, err, true)
+            : ModelLoader.detector(cfg, ctx, model.checkpoint, err, true);
     model.applyPrecision(det, b, err);
     List<Map<String, Object>> results = new ArrayList<>();
     int[] failed = {0};
@@ -129,7 +131,7 @@ final class TestCommand implements Callable<Integer> {
       }
       progress.done();
     } finally {
-      ((Module) det).close();
+      InferCommand.close(det);
     }
     CocoMetric cocoMetric = Validator.metric(cfg, "test_evaluator", ctx);
     CocoMetricResult metric = cocoMetric.evaluate(cocoMetric.annFile(dataset.annFile()), out);

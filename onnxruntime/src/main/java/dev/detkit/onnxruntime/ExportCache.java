@@ -1,0 +1,67 @@
+package dev.detkit.onnxruntime;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+
+/**
+ * Exported models kept between runs, keyed by what determines the graph: the resolved config, the
+ * checkpoint (path, size, modification time), the input shape and the opset. The folder is {@code
+ * onnx} under the system property {@code detkit.cache}, else under {@code DETKIT_CACHE}, else
+ * {@code ~/.cache/detkit/onnx}.
+ */
+public final class ExportCache {
+  /** Writes the export of a shape to a file. */
+  public interface Exporter {
+    void export(Path out) throws IOException;
+  }
+
+  private final Path dir;
+
+  public ExportCache(Path dir) {
+    this.dir = dir;
+  }
+
+  public static ExportCache defaultCache() {
+    String env = System.getProperty("detkit.cache", System.getenv("DETKIT_CACHE"));
+    Path root =
+        env != null && !env.isBlank()
+            ? Path.of(env)
+            : Path.of(System.getProperty("user.home"), ".cache", "detkit");
+    return new ExportCache(root.resolve("onnx"));
+  }
+
+  /** A stable key of the parts (hex SHA-256, 16 characters). */
+  public static String key(String... parts) {
+    try {
+      MessageDigest md = MessageDigest.getInstance("SHA-256");
+      for (String p : parts) {
+        md.update(p.getBytes(StandardCharsets.UTF_8));
+        md.update((byte) 0);
+      }
+      return HexFormat.of().formatHex(md.digest()).substring(0, 16);
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** The cached file {@code label-key.onnx}, exported first when absent. */
+  public Path get(String label, String key, Exporter exporter) {
+    Path f = dir.resolve(label + "-" + key + ".onnx");
+    if (Files.isRegularFile(f)) {
+      return f;
+    }
+    try {
+      Files.createDirectories(dir);
+      exporter.export(f);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot write the ONNX export cache " + f, e);
+    }
+    return f;
+  }
+}
