@@ -136,9 +136,9 @@ class LibtorchDataParallelTest {
         maxAbs = Math.max(maxAbs, Math.abs((double) actual[i] - expected[i]));
         scale = Math.max(scale, Math.abs(expected[i]));
       }
-      // float32 summation order: bitwise equal on the issue-19 branch; after the session's merge one
-      // SE bias of the fresh-clone run differed by 1.2e-5 of its max (under investigation, see the
-      // issue-19 note), so the bound is 5e-5 relative, still far below any wrong-gradient error.
+      // Bitwise equal on the issue-19 branch; after the merge one SE bias of a fresh-clone run
+      // differed by 1.2e-5 of its max (under investigation, see issue 19), so the bound is 5e-5
+      // relative: float32 summation-order noise, far below any wrong-gradient error.
       assertTrue(maxAbs <= 5e-5 * scale, e.getKey() + ": max-rel " + maxAbs / scale);
       worst = Math.max(worst, scale == 0 ? maxAbs : maxAbs / scale);
       compared++;
