@@ -14,6 +14,7 @@ import dev.detkit.api.registry.Component;
 import dev.detkit.api.registry.ComponentKind;
 import dev.detkit.api.registry.Default;
 import dev.detkit.api.tensor.Backend;
+import dev.detkit.api.tensor.DType;
 import dev.detkit.api.tensor.Tensor;
 import java.util.ArrayList;
 import java.util.List;
@@ -82,8 +83,9 @@ public final class ResNet extends Module implements Backbone {
    *     plugins
    * @param withCp use activation checkpointing to save memory; detkit does not checkpoint and
    *     ignores it (no effect on results)
-   * @param zeroInitResidual zero-initialise the last norm of each residual block; detkit ignores it
-   *     (random init only matters without a checkpoint)
+   * @param zeroInitResidual zero-initialise the weight of the last norm of each residual block
+   *     (norm2 of a BasicBlock, norm3 of a Bottleneck), so every block starts as the identity; as
+   *     in mmdet it applies only when init_cfg is null (a pretrained checkpoint overwrites it)
    * @param pretrained mmdet's deprecated path to pretrained weights; detkit ignores it, use
    *     init_cfg: {type: Pretrained, checkpoint: ...}
    * @param initCfg initialisation config: {type: Pretrained, checkpoint: path, prefix: ...} loads
@@ -171,6 +173,8 @@ public final class ResNet extends Module implements Backbone {
     int in = stem;
     int stride = 4;
     int[] counts = BLOCKS.get(args.depth());
+    // mmdet adds the zero-init override only to its default init (init_cfg None).
+    boolean zeroInitLastNorm = args.zeroInitResidual() && args.initCfg() == null;
     for (int s = 0; s < args.numStages(); s++) {
       int planes = args.baseChannels() << s;
       int st = args.strides().get(s);
@@ -188,7 +192,8 @@ public final class ResNet extends Module implements Backbone {
                 dil,
                 bottleneck,
                 args.style().equals("caffe"),
-                norm));
+                norm,
+                zeroInitLastNorm));
         in = planes * expansion;
       }
       stride *= st;
@@ -251,7 +256,8 @@ public final class ResNet extends Module implements Backbone {
         int dilation,
         boolean bottleneck,
         boolean caffe,
-        NormCfg norm) {
+        NormCfg norm,
+        boolean zeroInitLastNorm) {
       int out = bottleneck ? planes * 4 : planes;
       if (bottleneck) {
         int s1 = caffe ? stride : 1;
@@ -289,6 +295,10 @@ public final class ResNet extends Module implements Backbone {
             Conv2d.builder(b, rnd, planes, planes).kernel(3).padding(1).bias(false).build(),
             new BatchNorm2d(b, planes, norm),
             2);
+      }
+      if (zeroInitLastNorm) {
+        BatchNorm2d last = bns.get(bns.size() - 1);
+        last.weight().set(b.zeros(DType.FLOAT32, out));
       }
       if (stride != 1 || in != out) {
         downsample = register("downsample", new Sequential());

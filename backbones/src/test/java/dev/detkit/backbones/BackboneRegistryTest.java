@@ -232,4 +232,26 @@ class BackboneRegistryTest {
       net.close();
     }
   }
+
+  /**
+   * mmdet's default init zeroes the last norm of every residual block; a given init_cfg keeps it.
+   */
+  @ParameterizedTest
+  @ValueSource(
+      strings = {
+        "{type: ResNet, depth: 18, init_cfg: null}|layer1.0.bn2.weight|0",
+        "{type: ResNet, depth: 50, init_cfg: null}|layer4.2.bn3.weight|0",
+        "{type: ResNet, depth: 50, init_cfg: null, zero_init_residual: false}|layer2.0.bn3.weight|1",
+        "{type: ResNet, depth: 50, init_cfg: {type: Kaiming}}|layer3.1.bn3.weight|1",
+        "{type: ResNet, depth: 50, init_cfg: null}|layer3.1.bn2.weight|1"
+      })
+  void resnetZeroInitResidualFollowsMmdet(String row) {
+    String[] p = row.split("\\|");
+    Module net = (Module) build(p[0]);
+    float[] w = net.namedParameters().get(p[1]).get().toFloatArray();
+    for (float v : w) {
+      assertEquals(Float.parseFloat(p[2]), v, 0f, p[1]);
+    }
+    net.close();
+  }
 }
