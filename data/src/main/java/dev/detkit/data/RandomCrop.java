@@ -26,15 +26,15 @@ public final class RandomCrop implements Transform {
    *     and absolute_range
    * @param allowNegativeCrop whether to allow a crop that contains no gt box (otherwise the image
    *     is dropped and another one drawn, up to max_refetch times)
-   * @param recomputeBbox mmdet's switch to recompute boxes from the cropped masks; detkit has no
-   *     masks and ignores it (note: mmdet's value is a boolean, default false)
+   * @param recomputeBbox whether to recompute boxes from the cropped masks; mmdet does so only when
+   *     the results hold gt_masks, which detkit's pipelines never load, so it changes nothing
    * @param bboxClipBorder whether to clip the objects outside the border of the image
    */
   public record Args(
       List<Integer> cropSize,
       @Default("absolute") String cropType,
       @Default("false") boolean allowNegativeCrop,
-      @Default("seg") String recomputeBbox,
+      @Default("false") boolean recomputeBbox,
       @Default("true") boolean bboxClipBorder) {
     public Args {
       if (cropSize == null || cropSize.size() != 2 || cropSize.get(0) < 1 || cropSize.get(1) < 1) {

@@ -5,7 +5,6 @@ import dev.detkit.api.registry.ComponentKind;
 import dev.detkit.api.registry.Default;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 
 /**
  * mmcv's {@code RandomResize}: with {@code ratio_range}, the scale is {@code scale * ratio} for a
@@ -26,8 +25,8 @@ public final class RandomResize implements Transform {
    *     ratio_range, the scale multiplied by the drawn ratio
    * @param ratioRange [min, max] range of the random ratio applied to scale; null draws between the
    *     listed scales
-   * @param resizeType the resize transform used after drawing the scale; detkit always uses Resize
-   *     and ignores this value
+   * @param resizeType the resize transform used after drawing the scale; only Resize (mmcv's
+   *     default), detkit refuses others
    * @param keepRatio whether to keep the aspect ratio when resizing (passed to Resize)
    * @param clipObjectBorder whether to clip the objects outside the border of the image (passed to
    *     Resize)
@@ -35,11 +34,15 @@ public final class RandomResize implements Transform {
   public record Args(
       List<Object> scale,
       @Default("null") List<Double> ratioRange,
-      @Default("{type: Resize}") Map<String, Object> resizeType,
+      @Default("Resize") String resizeType,
       @Default("false") boolean keepRatio,
       @Default("true") boolean clipObjectBorder) {
     public Args {
       scales(scale);
+      if (!resizeType.equals("Resize")) {
+        throw new IllegalArgumentException(
+            "resize_type '" + resizeType + "' is not supported (only Resize)");
+      }
       if (ratioRange != null && (ratioRange.size() != 2 || ratioRange.get(0) > ratioRange.get(1))) {
         throw new IllegalArgumentException("ratio_range must be [min, max], got " + ratioRange);
       }

@@ -54,7 +54,7 @@ class TrainTransformsTest {
     Results r = image(100, 100, boxes, new int[] {0, 1, 2});
     r.rng = new Random(1);
     RandomCrop crop =
-        new RandomCrop(new RandomCrop.Args(List.of(60, 60), "absolute", false, "seg", true));
+        new RandomCrop(new RandomCrop.Args(List.of(60, 60), "absolute", false, false, true));
     // with offsets (ox, oy) drawn in [0, 40], check the kept boxes against the rule directly
     Random probe = new Random(1);
     int oy = probe.nextInt(41);
@@ -92,12 +92,12 @@ class TrainTransformsTest {
           }
         };
     assertNull(
-        new RandomCrop(new RandomCrop.Args(List.of(50, 50), "absolute", false, "seg", true))
+        new RandomCrop(new RandomCrop.Args(List.of(50, 50), "absolute", false, false, true))
             .apply(r));
     Results again = image(100, 100, new float[] {0, 0, 5, 5}, new int[] {0});
     again.rng = r.rng;
     Results kept =
-        new RandomCrop(new RandomCrop.Args(List.of(50, 50), "absolute", true, "seg", true))
+        new RandomCrop(new RandomCrop.Args(List.of(50, 50), "absolute", true, false, true))
             .apply(again);
     assertEquals(0, kept.gtLabels.length);
   }
@@ -106,7 +106,7 @@ class TrainTransformsTest {
   void randomResizeDrawsWithinTheRatioRange() {
     RandomResize rr =
         new RandomResize(
-            new RandomResize.Args(List.of(100, 100), List.of(0.8, 1.2), null, true, true));
+            new RandomResize.Args(List.of(100, 100), List.of(0.8, 1.2), "Resize", true, true));
     Random rng = new Random(5);
     for (int i = 0; i < 200; i++) {
       int[] s = rr.sample(rng);
@@ -114,7 +114,10 @@ class TrainTransformsTest {
     }
     assertThrows(
         IllegalArgumentException.class,
-        () -> new RandomResize.Args(List.of(100, 100), List.of(1.2, 0.8), null, true, true));
+        () -> new RandomResize.Args(List.of(100, 100), List.of(1.2, 0.8), "Resize", true, true));
+    assertThrows(
+        IllegalArgumentException.class,
+        () -> new RandomResize.Args(List.of(100, 100), null, "FixScaleResize", true, true));
   }
 
   @Test

@@ -11,6 +11,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.Deque;
+import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -35,8 +37,11 @@ public final class CheckpointHook implements Hook {
    *     deleted); -1 keeps all
    * @param saveBest the metric (e.g. coco/bbox_mAP) whose best checkpoint is kept, auto for the
    *     first metric, null for none
-   * @param rule comparison rule for the best score: greater or less; null is greater (detkit does
-   *     not infer less from the metric name)
+   * @param rule comparison rule for the best score: greater or less; null infers it from the
+   *     metric's name by greater_keys and less_keys, as mmengine does
+   * @param greaterKeys metric-name parts that make a null rule 'greater' (case-insensitive; an
+   *     exact match is tried before a substring)
+   * @param lessKeys metric-name parts that make a null rule 'less' (checked after greater_keys)
    * @param saveLast whether to save a checkpoint at the last epoch (or iteration) even off the
    *     period
    * @param saveOptimizer whether to save the optimizer state; detkit always saves it (resume needs
@@ -55,7 +60,10 @@ public final class CheckpointHook implements Hook {
       @Default("true") boolean saveLast,
       @Default("true") boolean saveOptimizer,
       @Default("true") boolean saveParamScheduler,
-      @Default("null") String outDir) {
+      @Default("null") String outDir,
+      @Default("[acc, top, AR@, auc, precision, mAP, mDice, mIoU, mAcc, aAcc]")
+          List<String> greaterKeys,
+      @Default("[loss]") List<String> lessKeys) {
     public Args {
       if (interval < 1) {
         throw new IllegalArgumentException("interval must be at least 1");
@@ -118,6 +126,7 @@ public final class CheckpointHook implements Hook {
     }
     String key =
         args.saveBest().equals("auto") ? metrics.keySet().iterator().next() : args.saveBest();
+    String metricKey = key;
     key = key.startsWith("coco/") ? key.substring("coco/".length()) : key;
     Double score = metrics.get(key);
     if (score == null) {
@@ -127,7 +136,7 @@ public final class CheckpointHook implements Hook {
               + "' is not a validation metric "
               + metrics.keySet());
     }
-    boolean less = "less".equals(args.rule());
+    boolean less = "less".equals(args.rule() != null ? args.rule() : inferRule(metricKey, args));
     if (Double.isNaN(bestScore) || (less ? score < bestScore : score > bestScore)) {
       if (best != null) {
         delete(best);
@@ -150,5 +159,36 @@ public final class CheckpointHook implements Hook {
     } catch (IOException e) {
       throw new UncheckedIOException("cannot remove old checkpoint " + p, e);
     }
+  }
+
+  /**
+   * mmengine's rule for a metric when none is given: an exact (case-insensitive) match in
+   * greater_keys, then in less_keys, then a greater key contained in the name, then a less key;
+   * otherwise the rule must be given.
+   */
+  static String inferRule(String metric, Args args) {
+    String m = metric.toLowerCase(Locale.ROOT);
+    List<String> greater = lower(args.greaterKeys());
+    List<String> less = lower(args.lessKeys());
+    if (greater.contains(m)) {
+      return "greater";
+    }
+    if (less.contains(m)) {
+      return "less";
+    }
+    if (greater.stream().anyMatch(m::contains)) {
+      return "greater";
+    }
+    if (less.stream().anyMatch(m::contains)) {
+      return "less";
+    }
+    throw new dev.detkit.api.config.ConfigException(
+        "default_hooks.checkpoint.rule: cannot infer the rule for metric '"
+            + metric
+            + "' from greater_keys or less_keys; set rule: greater or less");
+  }
+
+  private static List<String> lower(List<String> keys) {
+    return keys.stream().map(k -> k.toLowerCase(Locale.ROOT)).toList();
   }
 }
