@@ -19,8 +19,13 @@ import picocli.CommandLine.Command;
     name = "detkit spark",
     mixinStandardHelpOptions = true,
     scope = CommandLine.ScopeType.INHERIT,
-    description = "Distributed inference and COCO evaluation on Apache Spark.",
-    subcommands = {SparkTestCommand.class, SparkInferCommand.class, CommandLine.HelpCommand.class})
+    description = "Distributed inference, COCO evaluation and training on Apache Spark.",
+    subcommands = {
+      SparkTestCommand.class,
+      SparkInferCommand.class,
+      SparkTrainCommand.class,
+      CommandLine.HelpCommand.class
+    })
 public final class SparkCli {
   /** Exit code for usage, config, input and cluster errors. */
   public static final int USAGE_ERROR = 2;

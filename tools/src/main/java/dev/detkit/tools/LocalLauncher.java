@@ -1,11 +1,11 @@
 package dev.detkit.tools;
 
+import dev.detkit.api.distributed.DistributedEnv;
 import java.io.PrintWriter;
 import java.lang.management.ManagementFactory;
-import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -42,14 +42,10 @@ final class LocalLauncher {
    * class path. (ProcessHandle's arguments are empty where /proc truncates a long class path.)
    */
   static List<String> currentCommand(List<String> args) {
-    List<String> cmd = new ArrayList<>();
-    cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    cmd.addAll(ManagementFactory.getRuntimeMXBean().getInputArguments());
-    cmd.add("-cp");
-    cmd.add(System.getProperty("java.class.path"));
-    cmd.add(DetkitCli.class.getName());
-    cmd.addAll(args);
-    return cmd;
+    return RankProcess.command(
+        ManagementFactory.getRuntimeMXBean().getInputArguments(),
+        System.getProperty("java.class.path"),
+        args);
   }
 
   /** Runs this node's ranks of {@code job} with {@code command}; returns the job's exit code. */
@@ -57,14 +53,15 @@ final class LocalLauncher {
     List<Process> ranks = new ArrayList<>();
     try {
       for (int local = 0; local < job.nproc(); local++) {
-        ProcessBuilder pb = new ProcessBuilder(command).inheritIO();
-        Map<String, String> env = pb.environment();
-        env.put("RANK", Integer.toString(job.nodeRank() * job.nproc() + local));
-        env.put("LOCAL_RANK", Integer.toString(local));
-        env.put("WORLD_SIZE", Integer.toString(job.worldSize()));
-        env.put("MASTER_ADDR", job.masterAddr());
-        env.put("MASTER_PORT", Integer.toString(job.masterPort()));
-        env.put("DETKIT_DIST_TIMEOUT_S", Double.toString(job.timeoutS()));
+        DistributedEnv env =
+            new DistributedEnv(
+                job.nodeRank() * job.nproc() + local,
+                job.worldSize(),
+                local,
+                job.masterAddr(),
+                job.masterPort(),
+                Duration.ofMillis(Math.round(job.timeoutS() * 1000)));
+        ProcessBuilder pb = RankProcess.of(command, env).inheritIO();
         try {
           ranks.add(pb.start());
         } catch (java.io.IOException e) {

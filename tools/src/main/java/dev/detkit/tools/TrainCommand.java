@@ -25,7 +25,7 @@ import picocli.CommandLine.Spec;
  * {@code scalars.jsonl}, checkpoints and {@code curves.png}.
  */
 @Command(name = "train", description = "Train a detector from a config.")
-final class TrainCommand implements Callable<Integer> {
+public final class TrainCommand implements Callable<Integer> {
   @Spec picocli.CommandLine.Model.CommandSpec spec;
 
   @Mixin ConfigOptions config;
@@ -137,7 +137,8 @@ final class TrainCommand implements Callable<Integer> {
     return 0;
   }
 
-  static Path defaultWorkDir(ResolvedConfig cfg) {
+  /** {@code work_dirs/<config name>}, as mmdet's {@code tools/train.py}. */
+  public static Path defaultWorkDir(ResolvedConfig cfg) {
     String name = cfg.file().getFileName().toString().replaceFirst("\\.[^.]*$", "");
     return Path.of("work_dirs", name);
   }

@@ -1,6 +1,7 @@
 package dev.detkit.api.distributed;
 
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
@@ -42,6 +43,21 @@ public record DistributedEnv(
             ? DEFAULT_TIMEOUT
             : Duration.ofMillis((long) (parse("DETKIT_DIST_TIMEOUT_S", t) * 1000));
     return new DistributedEnv(rank, world, local, addr, port, timeout);
+  }
+
+  /**
+   * The variables {@link #fromEnvironment} reads back as this value: what a launcher puts in a
+   * rank's environment.
+   */
+  public Map<String, String> variables() {
+    Map<String, String> v = new LinkedHashMap<>();
+    v.put("RANK", Integer.toString(rank));
+    v.put("LOCAL_RANK", Integer.toString(localRank));
+    v.put("WORLD_SIZE", Integer.toString(worldSize));
+    v.put("MASTER_ADDR", masterAddr);
+    v.put("MASTER_PORT", Integer.toString(masterPort));
+    v.put("DETKIT_DIST_TIMEOUT_S", Double.toString(timeout.toMillis() / 1000.0));
+    return v;
   }
 
   private static int intVar(Map<String, String> env, String name, Integer dflt) {

@@ -27,6 +27,13 @@ class DistributedEnvTest {
   }
 
   @Test
+  void variablesReadBackAsTheSameEnvironment() {
+    DistributedEnv e = new DistributedEnv(5, 8, 1, "10.0.0.7", 41234, Duration.ofMillis(20500));
+    assertEquals(e, DistributedEnv.fromEnvironment(e.variables()));
+    assertEquals("20.5", e.variables().get("DETKIT_DIST_TIMEOUT_S"));
+  }
+
+  @Test
   void badVariablesAreOneLineNamingThem() {
     assertEquals(
         "environment variable RANK is not set",
