@@ -1,6 +1,5 @@
 package dev.detkit.tools;
 
-import com.google.gson.GsonBuilder;
 import com.google.inject.Inject;
 import dev.detkit.api.backend.BackendException;
 import dev.detkit.api.backend.Backends;
@@ -14,6 +13,7 @@ import dev.detkit.api.registry.ParamDocs;
 import dev.detkit.api.registry.Registry;
 import dev.detkit.api.tensor.Backend;
 import dev.detkit.api.tensor.Capability;
+import dev.detkit.api.util.Json;
 import java.io.PrintWriter;
 import java.lang.reflect.RecordComponent;
 import java.util.ArrayList;
@@ -92,13 +92,7 @@ final class ListCommand implements Callable<Integer> {
         java.util.Set<String> provided = providedKeys(registry, k);
         all.put(k.cliName(), registry.specs(k).stream().map(s -> describe(s, provided)).toList());
       }
-      out.println(
-          new GsonBuilder()
-              .setPrettyPrinting()
-              .serializeNulls()
-              .disableHtmlEscaping()
-              .create()
-              .toJson(all));
+      out.println(Json.prettyWithNulls(all));
       out.flush();
       return 0;
     }
@@ -144,6 +138,69 @@ final class ListCommand implements Callable<Integer> {
     }
   }
 
+  /**
+   * Below an argument whose type is a documented record (norm_cfg, train_cfg, test_cfg, lists or
+   * maps of records), that record's fields with their types, defaults and meanings; below a
+   * component-typed argument (a loss, the anchor generator), the fields of the component its default
+   * names. Nested records are expanded in turn; {@code seen} stops a record that contains itself.
+   */
+  private void printNested(
+      RecordComponent rc, String indent, PrintWriter out, java.util.Set<Class<?>> seen) {
+    Class<?> record = recordOf(rc.getGenericType());
+    if (record != null) {
+      printFields(record, indent, out, seen);
+      return;
+    }
+    Kind k = rc.getAnnotation(Kind.class);
+    Default d = rc.getAnnotation(Default.class);
+    java.util.regex.Matcher m =
+        d == null ? null : java.util.regex.Pattern.compile("type:\\s*([\\w.]+)").matcher(d.value());
+    if (k == null || m == null || !m.find()) {
+      return;
+    }
+    String type = m.group(1);
+    for (ComponentSpec<?, ?> spec : registry.specs(k.value())) {
+      if ((spec.name().equals(type) || spec.qualifiedName().equals(type))
+          && spec.argsType().getRecordComponents().length > 0) {
+        out.println(indent + "fields of " + type + " (values set in the default above override these):");
+        printFields(spec.argsType(), indent + "  ", out, seen);
+        return;
+      }
+    }
+  }
+
+  private void printFields(
+      Class<?> record, String indent, PrintWriter out, java.util.Set<Class<?>> seen) {
+    if (!seen.add(record)) {
+      return;
+    }
+    for (RecordComponent f : record.getRecordComponents()) {
+      Default d = f.getAnnotation(Default.class);
+      out.println(
+          indent
+              + ArgsBinder.keyOf(f)
+              + ": "
+              + ArgsBinder.describe(f.getGenericType())
+              + (d != null ? " = " + d.value() : " (required)"));
+      printDoc(f, indent + "    ", out);
+      printNested(f, indent + "    ", out, seen);
+    }
+    seen.remove(record);
+  }
+
+  /** The record a type is, or holds as list element or map value; null for any other type. */
+  private static Class<?> recordOf(java.lang.reflect.Type t) {
+    if (t instanceof Class<?> c) {
+      // a ComponentConfig is a nested component's map, shown through the component instead
+      return c.isRecord() && c != dev.detkit.api.registry.ComponentConfig.class ? c : null;
+    }
+    if (t instanceof java.lang.reflect.ParameterizedType p) {
+      java.lang.reflect.Type[] args = p.getActualTypeArguments();
+      return args.length == 0 ? null : recordOf(args[args.length - 1]);
+    }
+    return null;
+  }
+
   private static boolean isKind(String text) {
     try {
       ComponentKind.parse(text);
@@ -187,13 +244,7 @@ final class ListCommand implements Callable<Integer> {
         d.put("kind", s.kind().cliName());
         list.add(d);
       }
-      out.println(
-          new GsonBuilder()
-              .setPrettyPrinting()
-              .serializeNulls()
-              .disableHtmlEscaping()
-              .create()
-              .toJson(list));
+      out.println(Json.prettyWithNulls(list));
       out.flush();
       return 0;
     }
@@ -218,6 +269,7 @@ final class ListCommand implements Callable<Integer> {
                         ? " (may be omitted: the enclosing component sets it from its inputs)"
                         : " (required)"));
         printDoc(rc, "        ", out);
+        printNested(rc, "        ", out, new java.util.HashSet<>());
         if (d == null && !provided.contains(key)) {
           example.append("  ").append(key).append(": <").append(type).append(">\n");
         }
