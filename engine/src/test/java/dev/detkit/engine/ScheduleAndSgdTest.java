@@ -279,8 +279,7 @@ class ScheduleAndSgdTest {
   /** Two modules sharing one conv. */
   static final class Tied extends Module {
     Tied(Backend b) {
-      Conv2d c =
-          Conv2d.builder(b, new Random(1), 2, 2).bias(false).build();
+      Conv2d c = Conv2d.builder(b, new Random(1), 2, 2).bias(false).build();
       register("a", new Sequential()).add(c);
       register("d", new Sequential()).add(c);
     }

@@ -141,8 +141,9 @@ final class ListCommand implements Callable<Integer> {
   /**
    * Below an argument whose type is a documented record (norm_cfg, train_cfg, test_cfg, lists or
    * maps of records), that record's fields with their types, defaults and meanings; below a
-   * component-typed argument (a loss, the anchor generator), the fields of the component its default
-   * names. Nested records are expanded in turn; {@code seen} stops a record that contains itself.
+   * component-typed argument (a loss, the anchor generator), the fields of the component its
+   * default names. Nested records are expanded in turn; {@code seen} stops a record that contains
+   * itself.
    */
   private void printNested(
       RecordComponent rc, String indent, PrintWriter out, java.util.Set<Class<?>> seen) {
@@ -162,7 +163,8 @@ final class ListCommand implements Callable<Integer> {
     for (ComponentSpec<?, ?> spec : registry.specs(k.value())) {
       if ((spec.name().equals(type) || spec.qualifiedName().equals(type))
           && spec.argsType().getRecordComponents().length > 0) {
-        out.println(indent + "fields of " + type + " (values set in the default above override these):");
+        out.println(
+            indent + "fields of " + type + " (values set in the default above override these):");
         printFields(spec.argsType(), indent + "  ", out, seen);
         return;
       }
