@@ -147,27 +147,79 @@ final class ListCommand implements Callable<Integer> {
    */
   private void printNested(
       RecordComponent rc, String indent, PrintWriter out, java.util.Set<Class<?>> seen) {
+    Class<?> record = nestedRecord(rc);
+    if (record == null) {
+      return;
+    }
+    String type = componentDefault(rc);
+    if (type != null) {
+      out.println(
+          indent + "fields of " + type + " (values set in the default above override these):");
+      indent += "  ";
+    }
+    printFields(record, indent, out, seen);
+  }
+
+  /** The record whose fields explain {@code rc} (its type, or its default component's Args). */
+  private Class<?> nestedRecord(RecordComponent rc) {
     Class<?> record = recordOf(rc.getGenericType());
     if (record != null) {
-      printFields(record, indent, out, seen);
-      return;
+      return record;
     }
-    Kind k = rc.getAnnotation(Kind.class);
-    Default d = rc.getAnnotation(Default.class);
-    java.util.regex.Matcher m =
-        d == null ? null : java.util.regex.Pattern.compile("type:\\s*([\\w.]+)").matcher(d.value());
-    if (k == null || m == null || !m.find()) {
-      return;
+    String type = componentDefault(rc);
+    if (type == null) {
+      return null;
     }
-    String type = m.group(1);
-    for (ComponentSpec<?, ?> spec : registry.specs(k.value())) {
+    for (ComponentSpec<?, ?> spec : registry.specs(rc.getAnnotation(Kind.class).value())) {
       if ((spec.name().equals(type) || spec.qualifiedName().equals(type))
           && spec.argsType().getRecordComponents().length > 0) {
-        out.println(
-            indent + "fields of " + type + " (values set in the default above override these):");
-        printFields(spec.argsType(), indent + "  ", out, seen);
-        return;
+        return spec.argsType();
       }
+    }
+    return null;
+  }
+
+  /** The {@code type} a component-typed argument's default names, or null. */
+  private static String componentDefault(RecordComponent rc) {
+    Default d = rc.getAnnotation(Default.class);
+    if (rc.getAnnotation(Kind.class) == null || d == null) {
+      return null;
+    }
+    java.util.regex.Matcher m =
+        java.util.regex.Pattern.compile("type:\\s*([\\w.]+)").matcher(d.value());
+    return m.find() ? m.group(1) : null;
+  }
+
+  /** As {@link #printFields}, for {@code list NAME --format json}. */
+  private List<Map<String, Object>> fieldsJson(Class<?> record, java.util.Set<Class<?>> seen) {
+    List<Map<String, Object>> out = new ArrayList<>();
+    if (!seen.add(record)) {
+      return out;
+    }
+    for (RecordComponent f : record.getRecordComponents()) {
+      Default d = f.getAnnotation(Default.class);
+      Map<String, Object> a = new LinkedHashMap<>();
+      a.put("key", ArgsBinder.keyOf(f));
+      a.put("type", ArgsBinder.describe(f.getGenericType()));
+      a.put("default", d == null ? null : d.value());
+      a.put("required", d == null);
+      a.put("doc", ParamDocs.of(f.getDeclaringRecord()).get(f.getName()));
+      nestedJson(f, a, seen);
+      out.add(a);
+    }
+    seen.remove(record);
+    return out;
+  }
+
+  /** Adds {@code fields} (and {@code fields_of}, for a component's default) to an argument. */
+  private void nestedJson(RecordComponent rc, Map<String, Object> arg, java.util.Set<Class<?>> seen) {
+    Class<?> record = nestedRecord(rc);
+    if (record != null) {
+      String type = componentDefault(rc);
+      if (type != null) {
+        arg.put("fields_of", type);
+      }
+      arg.put("fields", fieldsJson(record, seen));
     }
   }
 
@@ -244,6 +296,12 @@ final class ListCommand implements Callable<Integer> {
       for (ComponentSpec<?, ?> s : found) {
         Map<String, Object> d = describe(s, providedKeys(registry, s.kind()));
         d.put("kind", s.kind().cliName());
+        @SuppressWarnings("unchecked")
+        List<Map<String, Object>> args = (List<Map<String, Object>>) d.get("arguments");
+        RecordComponent[] rcs = s.argsType().getRecordComponents();
+        for (int i = 0; i < rcs.length; i++) {
+          nestedJson(rcs[i], args.get(i), new java.util.HashSet<>());
+        }
         list.add(d);
       }
       out.println(Json.prettyWithNulls(list));

@@ -31,6 +31,13 @@ class MachineReadableOutputTest {
     int gamma = out.indexOf("          gamma: ", lossCls);
     assertTrue(lossCls > 0 && gamma > lossCls && gamma < out.indexOf("    loss_bbox: "), out);
     assertTrue(out.indexOf("focusing parameter", gamma) > gamma, out);
+    ConfigCommandsTest.Run headJson = ConfigCommandsTest.run("list", "RetinaHead", "--format", "json");
+    assertEquals(0, headJson.code(), headJson.err());
+    JsonNode headArgs = Json.parse(headJson.out()).get(0).get("arguments");
+    JsonNode focal = headArgs.get(indexOfKey(headArgs, "loss_cls"));
+    assertEquals("FocalLoss", focal.get("fields_of").asText());
+    JsonNode gammaJson = focal.get("fields").get(indexOfKey(focal.get("fields"), "gamma"));
+    assertTrue(gammaJson.get("doc").asText().startsWith("focusing parameter"), headJson.out());
     ConfigCommandsTest.Run json = ConfigCommandsTest.run("list", "neck", "--format", "json");
     assertEquals(0, json.code(), json.err());
     JsonNode necks = Json.parse(json.out()).get("neck");
@@ -42,6 +49,15 @@ class MachineReadableOutputTest {
     ConfigCommandsTest.Run unknown = ConfigCommandsTest.run("list", "FPM");
     assertEquals(DetkitCli.USAGE_ERROR, unknown.code());
     assertTrue(unknown.err().contains("did you mean 'FPN'"), unknown.err());
+  }
+
+  private static int indexOfKey(JsonNode a, String key) {
+    for (int i = 0; i < a.size(); i++) {
+      if (a.get(i).get("key").asText().equals(key)) {
+        return i;
+      }
+    }
+    throw new AssertionError(key + " not listed");
   }
 
   private static int indexOf(JsonNode a, String name) {
