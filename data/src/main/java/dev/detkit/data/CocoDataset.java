@@ -170,6 +170,9 @@ public final class CocoDataset {
     Set<Long> annIds = new HashSet<>();
     int skipped = 0;
     JsonNode anns = root.path("annotations");
+    if (!anns.isMissingNode() && !anns.isArray()) {
+      throw new ImageLoadException(ann + ": 'annotations' must be a list");
+    }
     for (int i = 0; i < anns.size(); i++) {
       JsonNode a = anns.get(i);
       String where = "annotations[" + i + "]";
