@@ -212,7 +212,8 @@ final class ListCommand implements Callable<Integer> {
   }
 
   /** Adds {@code fields} (and {@code fields_of}, for a component's default) to an argument. */
-  private void nestedJson(RecordComponent rc, Map<String, Object> arg, java.util.Set<Class<?>> seen) {
+  private void nestedJson(
+      RecordComponent rc, Map<String, Object> arg, java.util.Set<Class<?>> seen) {
     Class<?> record = nestedRecord(rc);
     if (record != null) {
       String type = componentDefault(rc);

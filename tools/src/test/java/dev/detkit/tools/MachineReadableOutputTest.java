@@ -31,7 +31,8 @@ class MachineReadableOutputTest {
     int gamma = out.indexOf("          gamma: ", lossCls);
     assertTrue(lossCls > 0 && gamma > lossCls && gamma < out.indexOf("    loss_bbox: "), out);
     assertTrue(out.indexOf("focusing parameter", gamma) > gamma, out);
-    ConfigCommandsTest.Run headJson = ConfigCommandsTest.run("list", "RetinaHead", "--format", "json");
+    ConfigCommandsTest.Run headJson =
+        ConfigCommandsTest.run("list", "RetinaHead", "--format", "json");
     assertEquals(0, headJson.code(), headJson.err());
     JsonNode headArgs = Json.parse(headJson.out()).get(0).get("arguments");
     JsonNode focal = headArgs.get(indexOfKey(headArgs, "loss_cls"));

@@ -68,7 +68,8 @@ class JsonTest {
   void compactAndWithNulls() {
     assertTrue(
         Json.compact(sample())
-            .startsWith("{\"i\":3,\"d\":1.0,\"small\":1.0E-7,\"f\":0.1,\"nan\":NaN,\"inf\":-Infinity,"),
+            .startsWith(
+                "{\"i\":3,\"d\":1.0,\"small\":1.0E-7,\"f\":0.1,\"nan\":NaN,\"inf\":-Infinity,"),
         Json.compact(sample()));
     assertTrue(Json.prettyWithNulls(sample()).contains("  \"absent\": null,\n"));
     assertTrue(Json.prettyWithNulls(sample()).contains("    \"config\": null\n"));
