@@ -152,26 +152,31 @@ public final class EfficientNet extends Module implements Backbone {
           int mid = (int) (in * (double) expand);
           double se = cfg.seRatio() > 0 ? (double) cfg.seRatio() * expand : 0;
           block =
-              new EdgeResidual(
-                  b,
-                  rnd,
-                  in,
-                  out,
-                  mid,
-                  cfg.kernel(),
-                  cfg.stride(),
-                  se,
-                  withResidual,
-                  mode,
-                  norm,
-                  act,
-                  dpr);
+              EdgeResidual.builder(b, rnd, in, out)
+                  .mid(mid)
+                  .kernel(cfg.kernel())
+                  .stride(cfg.stride())
+                  .seRatio(se)
+                  .residual(withResidual)
+                  .mode(mode)
+                  .norm(norm)
+                  .act(act)
+                  .dropPath(dpr)
+                  .build();
         } else {
           int mid = (int) (in * (double) expand);
           double se = cfg.seRatio() > 0 ? (double) expand * cfg.seRatio() : 0;
           block =
-              new InvertedResidual(
-                  b, rnd, in, out, mid, cfg.kernel(), cfg.stride(), se, mode, norm, act, dpr);
+              InvertedResidual.builder(b, rnd, in, out)
+                  .mid(mid)
+                  .kernel(cfg.kernel())
+                  .stride(cfg.stride())
+                  .seRatio(se)
+                  .mode(mode)
+                  .norm(norm)
+                  .act(act)
+                  .dropPath(dpr)
+                  .build();
         }
         layer.add(block);
         in = out;

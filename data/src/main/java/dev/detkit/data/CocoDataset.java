@@ -1,13 +1,11 @@
 package dev.detkit.data;
 
-import com.google.gson.JsonArray;
-import com.google.gson.JsonElement;
-import com.google.gson.JsonObject;
-import com.google.gson.JsonParseException;
-import com.google.gson.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.detkit.api.registry.Component;
 import dev.detkit.api.registry.ComponentKind;
 import dev.detkit.api.registry.Default;
+import dev.detkit.api.util.Json;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -136,20 +134,21 @@ public final class CocoDataset {
         args.metainfo() != null && args.metainfo().get("classes") instanceof List<?> l
             ? l.stream().map(String::valueOf).toList()
             : CocoClasses.NAMES;
-    JsonObject root;
+    JsonNode root;
     try {
-      root =
-          JsonParser.parseString(Files.readString(ann, StandardCharsets.UTF_8)).getAsJsonObject();
+      root = Json.tree(Files.readString(ann, StandardCharsets.UTF_8));
+    } catch (JsonProcessingException e) {
+      throw new ImageLoadException(ann + ": malformed annotation JSON: " + Json.problem(e), e);
     } catch (IOException e) {
       throw new ImageLoadException(ann + ": cannot read annotation file: " + e.getMessage(), e);
-    } catch (JsonParseException | IllegalStateException e) {
-      throw new ImageLoadException(ann + ": malformed annotation JSON: " + e.getMessage(), e);
     }
-    JsonArray cats = array(root, "categories", ann);
+    if (!root.isObject()) {
+      throw new ImageLoadException(ann + ": malformed annotation JSON: expected an object");
+    }
+    JsonNode cats = array(root, "categories", ann);
     List<Long> catIds = new ArrayList<>();
     Map<Long, Integer> cat2label = new HashMap<>();
-    for (JsonElement c : cats) {
-      JsonObject o = c.getAsJsonObject();
+    for (JsonNode o : cats) {
       String name = string(o, "name", ann, "categories");
       long id = number(o, "id", ann, "categories").longValue();
       if (classes.contains(name) && !cat2label.containsKey(id)) {
@@ -157,9 +156,8 @@ public final class CocoDataset {
         catIds.add(id);
       }
     }
-    Map<Long, JsonObject> images = new LinkedHashMap<>();
-    for (JsonElement e : array(root, "images", ann)) {
-      JsonObject o = e.getAsJsonObject();
+    Map<Long, JsonNode> images = new LinkedHashMap<>();
+    for (JsonNode o : array(root, "images", ann)) {
       long id = number(o, "id", ann, "images").longValue();
       if (images.put(id, o) != null) {
         throw new ImageLoadException(ann + ": images: duplicate image id " + id);
@@ -171,35 +169,38 @@ public final class CocoDataset {
     Map<Long, List<float[]>> boxes = new HashMap<>();
     Set<Long> annIds = new HashSet<>();
     int skipped = 0;
-    JsonArray anns = root.has("annotations") ? root.getAsJsonArray("annotations") : new JsonArray();
+    JsonNode anns = root.path("annotations");
+    if (!anns.isMissingNode() && !anns.isArray()) {
+      throw new ImageLoadException(ann + ": 'annotations' must be a list");
+    }
     for (int i = 0; i < anns.size(); i++) {
-      JsonObject a = anns.get(i).getAsJsonObject();
+      JsonNode a = anns.get(i);
       String where = "annotations[" + i + "]";
       long id = number(a, "id", ann, where).longValue();
       if (!annIds.add(id)) {
         throw new ImageLoadException(ann + ": " + where + ": duplicate annotation id " + id);
       }
       long imgId = number(a, "image_id", ann, where).longValue();
-      JsonObject img = images.get(imgId);
+      JsonNode img = images.get(imgId);
       if (img == null) {
         throw new ImageLoadException(
             ann + ": " + where + ": image_id " + imgId + " is not in images");
       }
-      JsonArray bb = a.has("bbox") ? a.getAsJsonArray("bbox") : null;
-      if (bb == null || bb.size() != 4) {
+      JsonNode bb = a.get("bbox");
+      if (bb == null || !bb.isArray() || bb.size() != 4) {
         throw new ImageLoadException(ann + ": " + where + ": bbox must be [x, y, w, h]");
       }
-      float x = bb.get(0).getAsFloat();
-      float y = bb.get(1).getAsFloat();
-      float w = bb.get(2).getAsFloat();
-      float h = bb.get(3).getAsFloat();
-      double iw = img.get("width").getAsDouble();
-      double ih = img.get("height").getAsDouble();
+      float x = (float) bb.get(0).asDouble();
+      float y = (float) bb.get(1).asDouble();
+      float w = (float) bb.get(2).asDouble();
+      float h = (float) bb.get(3).asDouble();
+      double iw = img.get("width").asDouble();
+      double ih = img.get("height").asDouble();
       double interW = Math.max(0, Math.min(x + w, iw) - Math.max(x, 0));
       double interH = Math.max(0, Math.min(y + h, ih) - Math.max(y, 0));
       long cat = number(a, "category_id", ann, where).longValue();
-      double area = a.has("area") ? a.get("area").getAsDouble() : w * h;
-      boolean ignore = a.has("ignore") && a.get("ignore").getAsDouble() != 0;
+      double area = a.has("area") ? a.get("area").asDouble() : w * h;
+      boolean ignore = a.has("ignore") && a.get("ignore").asDouble() != 0;
       if (ignore
           || interW * interH == 0
           || area <= 0
@@ -209,7 +210,7 @@ public final class CocoDataset {
         skipped++;
         continue;
       }
-      boolean crowd = a.has("iscrowd") && a.get("iscrowd").getAsDouble() != 0;
+      boolean crowd = a.has("iscrowd") && a.get("iscrowd").asDouble() != 0;
       boxes
           .computeIfAbsent(imgId, k -> new ArrayList<>())
           .add(new float[] {x, y, x + w, y + h, cat2label.get(cat), crowd ? 1 : 0});
@@ -219,11 +220,11 @@ public final class CocoDataset {
     int minSize =
         args.testMode() || !(filter.get("min_size") instanceof Number n) ? 0 : n.intValue();
     List<Item> items = new ArrayList<>();
-    for (Map.Entry<Long, JsonObject> e : images.entrySet()) {
-      JsonObject o = e.getValue();
+    for (Map.Entry<Long, JsonNode> e : images.entrySet()) {
+      JsonNode o = e.getValue();
       List<float[]> b = boxes.getOrDefault(e.getKey(), List.of());
-      int width = o.get("width").getAsInt();
-      int height = o.get("height").getAsInt();
+      int width = o.get("width").asInt();
+      int height = o.get("height").asInt();
       if ((filterEmpty && b.isEmpty()) || Math.min(width, height) < minSize) {
         continue;
       }
@@ -235,7 +236,7 @@ public final class CocoDataset {
         labels[i] = (int) b.get(i)[4];
         crowd[i] = b.get(i)[5] != 0;
       }
-      String path = imgDir.resolve(o.get("file_name").getAsString()).toString();
+      String path = imgDir.resolve(o.get("file_name").asText()).toString();
       items.add(new Item(e.getKey(), path, width, height, xyxy, labels, crowd));
     }
     if (skipped > 0) {
@@ -283,26 +284,24 @@ public final class CocoDataset {
         ann + ": indices: expected an integer or a list of integers, got " + indices);
   }
 
-  private static JsonArray array(JsonObject o, String key, Path file) {
-    if (!o.has(key) || !o.get(key).isJsonArray()) {
+  private static JsonNode array(JsonNode o, String key, Path file) {
+    if (!o.has(key) || !o.get(key).isArray()) {
       throw new ImageLoadException(file + ": missing '" + key + "' list");
     }
-    return o.getAsJsonArray(key);
+    return o.get(key);
   }
 
-  private static Number number(JsonObject o, String key, Path file, String where) {
-    if (!o.has(key)
-        || !o.get(key).isJsonPrimitive()
-        || !o.get(key).getAsJsonPrimitive().isNumber()) {
+  private static Number number(JsonNode o, String key, Path file, String where) {
+    if (!o.isObject() || !o.has(key) || !o.get(key).isNumber()) {
       throw new ImageLoadException(file + ": " + where + ": missing or non-numeric '" + key + "'");
     }
-    return o.get(key).getAsNumber();
+    return o.get(key).numberValue();
   }
 
-  private static String string(JsonObject o, String key, Path file, String where) {
-    if (!o.has(key) || !o.get(key).isJsonPrimitive()) {
+  private static String string(JsonNode o, String key, Path file, String where) {
+    if (!o.isObject() || !o.has(key) || !o.get(key).isValueNode() || o.get(key).isNull()) {
       throw new ImageLoadException(file + ": " + where + ": missing '" + key + "'");
     }
-    return o.get(key).getAsString();
+    return o.get(key).asText();
   }
 }

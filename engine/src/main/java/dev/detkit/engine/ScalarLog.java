@@ -1,7 +1,6 @@
 package dev.detkit.engine;
 
-import com.google.gson.Gson;
-import com.google.gson.GsonBuilder;
+import dev.detkit.api.util.Json;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -14,7 +13,6 @@ import java.util.Map;
 
 /** {@code WORK_DIR/scalars.jsonl}: one JSON object per logged record, appended and flushed. */
 public final class ScalarLog {
-  private static final Gson GSON = new GsonBuilder().serializeSpecialFloatingPointValues().create();
   private final Path file;
 
   public ScalarLog(Path file) {
@@ -30,7 +28,7 @@ public final class ScalarLog {
     try {
       Files.writeString(
           file,
-          GSON.toJson(record) + "\n",
+          Json.compact(record) + "\n",
           StandardCharsets.UTF_8,
           StandardOpenOption.CREATE,
           StandardOpenOption.APPEND);
@@ -46,7 +44,7 @@ public final class ScalarLog {
     try {
       for (String line : Files.readAllLines(file)) {
         if (!line.isBlank()) {
-          out.add(GSON.fromJson(line, Map.class));
+          out.add(Json.read(line, Map.class));
         }
       }
     } catch (IOException e) {

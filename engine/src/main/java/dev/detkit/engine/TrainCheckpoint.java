@@ -1,10 +1,10 @@
 package dev.detkit.engine;
 
-import com.google.gson.Gson;
 import dev.detkit.api.checkpoint.Checkpoints;
 import dev.detkit.api.checkpoint.Safetensors;
 import dev.detkit.api.checkpoint.TensorData;
 import dev.detkit.api.nn.Module;
+import dev.detkit.api.util.Json;
 import dev.detkit.engine.optim.Optimizer;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -38,7 +38,7 @@ public final class TrainCheckpoint {
     tensors.putAll(extra);
     optimizer.state().forEach((k, t) -> tensors.put(Checkpoints.OPTIMIZER_PREFIX + k, t));
     Map<String, String> meta = new LinkedHashMap<>();
-    meta.put(Checkpoints.TRAIN_STATE_KEY, new Gson().toJson(state));
+    meta.put(Checkpoints.TRAIN_STATE_KEY, Json.compact(state));
     meta.put("format", "pt");
     Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
     Safetensors.write(tmp, tensors, meta);
@@ -61,7 +61,12 @@ public final class TrainCheckpoint {
           file
               + ": not a training checkpoint (no loop state); use load_from to start from weights");
     }
-    return new Gson().fromJson(json, State.class);
+    try {
+      return Json.read(json, State.class);
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      throw new dev.detkit.api.checkpoint.CheckpointException(
+          file + ": malformed loop state: " + Json.problem(e), e);
+    }
   }
 
   /** The optimizer entries of a training checkpoint, prefix removed. */

@@ -1,6 +1,5 @@
 package dev.detkit.engine;
 
-import com.google.gson.Gson;
 import dev.detkit.api.config.CfgMap;
 import dev.detkit.api.config.ResolvedConfig;
 import dev.detkit.api.model.Detector;
@@ -8,6 +7,7 @@ import dev.detkit.api.registry.BuildContext;
 import dev.detkit.api.registry.ComponentKind;
 import dev.detkit.api.structures.DetSample;
 import dev.detkit.api.structures.Detections;
+import dev.detkit.api.util.Json;
 import dev.detkit.data.CocoDataset;
 import dev.detkit.data.DataLoader;
 import dev.detkit.data.Pipeline;
@@ -111,7 +111,7 @@ public final class Validator {
       }
     }
     try {
-      Files.writeString(resultsFile, new Gson().toJson(results));
+      Files.writeString(resultsFile, Json.compact(results));
     } catch (IOException e) {
       throw new UncheckedIOException("cannot write " + resultsFile, e);
     }

@@ -182,18 +182,12 @@ class ScheduleAndSgdTest {
       block =
           register(
               "block",
-              new ConvModule(
-                  b,
-                  new Random(2),
-                  2,
-                  3,
-                  3,
-                  1,
-                  1,
-                  1,
-                  Conv2d.PaddingMode.SYMMETRIC,
-                  new NormCfg("BN", 1e-5, 0.1, true),
-                  Activation.RELU));
+              ConvModule.builder(b, new Random(2), 2, 3)
+                  .kernel(3)
+                  .padding(1)
+                  .norm(new NormCfg("BN", 1e-5, 0.1, true))
+                  .act(Activation.RELU)
+                  .build());
     }
   }
 
@@ -257,8 +251,7 @@ class ScheduleAndSgdTest {
       conv =
           register(
               "conv",
-              new Conv2d(
-                  b, new Random(1), 2, 3, 3, 1, 1, 1, 1, false, Conv2d.PaddingMode.SYMMETRIC));
+              Conv2d.builder(b, new Random(1), 2, 3).kernel(3).padding(1).bias(false).build());
       bn = register("bn", new BatchNorm2d(b, 3, new NormCfg("BN", 1e-5, 0.1, true)));
       train(true);
     }
@@ -274,26 +267,19 @@ class ScheduleAndSgdTest {
     GnBlock(Backend b) {
       register(
           "block",
-          new ConvModule(
-              b,
-              new Random(2),
-              8,
-              8,
-              3,
-              1,
-              1,
-              1,
-              Conv2d.PaddingMode.SYMMETRIC,
-              new NormCfg("GN", 1e-5, 0.1, true, 4),
-              Activation.RELU));
+          ConvModule.builder(b, new Random(2), 8, 8)
+              .kernel(3)
+              .padding(1)
+              .norm(new NormCfg("GN", 1e-5, 0.1, true, 4))
+              .act(Activation.RELU)
+              .build());
     }
   }
 
   /** Two modules sharing one conv. */
   static final class Tied extends Module {
     Tied(Backend b) {
-      Conv2d c =
-          new Conv2d(b, new Random(1), 2, 2, 1, 1, 0, 1, 1, false, Conv2d.PaddingMode.SYMMETRIC);
+      Conv2d c = Conv2d.builder(b, new Random(1), 2, 2).bias(false).build();
       register("a", new Sequential()).add(c);
       register("d", new Sequential()).add(c);
     }

@@ -4,12 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.google.gson.JsonArray;
-import com.google.gson.JsonElement;
-import com.google.gson.JsonObject;
-import com.google.gson.JsonParser;
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.detkit.api.checkpoint.TensorData;
 import dev.detkit.api.testing.Fixtures;
+import dev.detkit.api.util.Json;
 import java.io.IOException;
 import java.io.Reader;
 import java.nio.file.Files;
@@ -32,7 +30,7 @@ class CocoEvalFixtureTest {
   private static final String FIXTURE = "coco_eval_small";
 
   private static Path dir;
-  private static JsonObject expected;
+  private static JsonNode expected;
   private static Map<String, TensorData> arrays;
   private static CocoGroundTruth gt;
   private static CocoDetections dets;
@@ -42,7 +40,7 @@ class CocoEvalFixtureTest {
   @BeforeAll
   static void load() throws IOException {
     dir = Fixtures.dir(FIXTURE);
-    expected = readJson(dir.resolve("expected.json")).getAsJsonObject();
+    expected = readJson(dir.resolve("expected.json"));
     arrays = Fixtures.tensors(FIXTURE, "expected.safetensors");
     gt = CocoJson.loadGroundTruth(dir.resolve("gt.json"));
     dets = CocoJson.loadResults(dir.resolve("dets.json"), gt);
@@ -50,9 +48,9 @@ class CocoEvalFixtureTest {
     mmdetEval = new CocoEvaluator(CocoParams.mmdet()).evaluate(gt, dets);
   }
 
-  private static JsonElement readJson(Path file) throws IOException {
+  private static JsonNode readJson(Path file) throws IOException {
     try (Reader r = Files.newBufferedReader(file)) {
-      return JsonParser.parseReader(r);
+      return Json.mapper().readTree(r);
     }
   }
 
@@ -71,7 +69,7 @@ class CocoEvalFixtureTest {
   @ParameterizedTest
   @ValueSource(strings = {"default", "mmdet"})
   void twelveStatsMatch(String run) {
-    double[] want = doubles(expected.getAsJsonObject(run).getAsJsonArray("stats"));
+    double[] want = doubles(expected.get(run).get("stats"));
     double[] got = eval(run).summarize().stats();
     assertArrayEquals(want, got, TOL, run + " stats");
     assertArrayEquals(arrays.get(run + ".stats").toDoubles(), got, TOL, run + " stats (arrays)");
@@ -80,7 +78,7 @@ class CocoEvalFixtureTest {
   @ParameterizedTest
   @ValueSource(strings = {"default", "mmdet"})
   void summaryLinesMatch(String run) {
-    List<String> want = strings(expected.getAsJsonObject(run).getAsJsonArray("summarize_text"));
+    List<String> want = strings(expected.get(run).get("summarize_text"));
     assertEquals(want, eval(run).summarize().lines());
   }
 
@@ -112,38 +110,38 @@ class CocoEvalFixtureTest {
 
   @Test
   void perPairMatchingMatchesEvalImgs() throws IOException {
-    JsonArray want = readJson(dir.resolve("eval_imgs_default_area_all.json")).getAsJsonArray();
+    JsonNode want = readJson(dir.resolve("eval_imgs_default_area_all.json"));
     List<ImageEvaluation> got = defaultEval.imageEvaluations(0);
     assertEquals(want.size(), got.size(), "number of non-None evalImgs entries");
     for (int i = 0; i < want.size(); i++) {
-      JsonObject w = want.get(i).getAsJsonObject();
+      JsonNode w = want.get(i);
       ImageEvaluation g = got.get(i);
       String at = "entry " + i + " (image " + g.imageId() + ", category " + g.categoryId() + ")";
-      assertEquals(w.get("image_id").getAsLong(), g.imageId(), at);
-      assertEquals(w.get("category_id").getAsLong(), g.categoryId(), at);
-      assertEquals(w.get("maxDet").getAsInt(), g.maxDet(), at);
-      assertArrayEquals(longs(w.getAsJsonArray("dtIds")), g.dtIds(), at + " dtIds");
-      assertArrayEquals(longs(w.getAsJsonArray("gtIds")), g.gtIds(), at + " gtIds");
-      assertArrayEquals(doubles(w.getAsJsonArray("dtScores")), g.dtScores(), 0.0, at + " scores");
-      assertArrayEquals(flatLongs(w.getAsJsonArray("dtMatches")), g.dtMatches(), at + " dtm");
-      assertArrayEquals(flatLongs(w.getAsJsonArray("gtMatches")), g.gtMatches(), at + " gtm");
-      assertArrayEquals(bools(w.getAsJsonArray("gtIgnore")), g.gtIgnore(), at + " gtIgnore");
-      assertArrayEquals(bools(w.getAsJsonArray("dtIgnore")), g.dtIgnore(), at + " dtIgnore");
+      assertEquals(w.get("image_id").asLong(), g.imageId(), at);
+      assertEquals(w.get("category_id").asLong(), g.categoryId(), at);
+      assertEquals(w.get("maxDet").asInt(), g.maxDet(), at);
+      assertArrayEquals(longs(w.get("dtIds")), g.dtIds(), at + " dtIds");
+      assertArrayEquals(longs(w.get("gtIds")), g.gtIds(), at + " gtIds");
+      assertArrayEquals(doubles(w.get("dtScores")), g.dtScores(), 0.0, at + " scores");
+      assertArrayEquals(flatLongs(w.get("dtMatches")), g.dtMatches(), at + " dtm");
+      assertArrayEquals(flatLongs(w.get("gtMatches")), g.gtMatches(), at + " gtm");
+      assertArrayEquals(bools(w.get("gtIgnore")), g.gtIgnore(), at + " gtIgnore");
+      assertArrayEquals(bools(w.get("dtIgnore")), g.dtIgnore(), at + " dtIgnore");
     }
   }
 
   @Test
   void classwiseTableMatchesMmdet() {
     CocoMetricResult r = CocoMetricResult.of(mmdetEval, true);
-    JsonArray want = expected.getAsJsonObject("mmdet").getAsJsonArray("classwise_full_precision");
+    JsonNode want = expected.get("mmdet").get("classwise_full_precision");
     List<ClasswiseRow> rows = r.classwise();
     assertEquals(want.size(), rows.size());
     String[] keys = {"mAP", "mAP_50", "mAP_75", "mAP_s", "mAP_m", "mAP_l"};
     for (int i = 0; i < rows.size(); i++) {
-      JsonObject w = want.get(i).getAsJsonObject();
+      JsonNode w = want.get(i);
       ClasswiseRow row = rows.get(i);
-      assertEquals(w.get("category_id").getAsLong(), row.categoryId());
-      assertEquals(w.get("name").getAsString(), row.name());
+      assertEquals(w.get("category_id").asLong(), row.categoryId());
+      assertEquals(w.get("name").asText(), row.name());
       double[] v = row.values();
       for (int j = 0; j < keys.length; j++) {
         double e = number(w.get(keys[j]));
@@ -159,9 +157,9 @@ class CocoEvalFixtureTest {
   @Test
   void mmdetMetricsMatchCocoMetricOutput() {
     CocoMetricResult r = CocoMetricResult.of(mmdetEval, true);
-    JsonObject want =
-        expected.getAsJsonObject("mmdet").getAsJsonObject("cocometric_results_rounded");
-    List<String> wantKeys = new ArrayList<>(want.keySet());
+    JsonNode want = expected.get("mmdet").get("cocometric_results_rounded");
+    List<String> wantKeys = new ArrayList<>();
+    want.fieldNames().forEachRemaining(wantKeys::add);
     assertEquals(wantKeys, new ArrayList<>(r.metrics().keySet()), "keys and their order");
     for (String key : wantKeys) {
       double e = number(want.get(key));
@@ -221,60 +219,60 @@ class CocoEvalFixtureTest {
     assertTrue(text.contains("| toothbrush | nan"), text);
     assertTrue(text.contains("bbox_mAP: 0.292  bbox_mAP_50: 0.493"), text);
     assertTrue(text.endsWith("bbox_mAP_copypaste: 0.292 0.493 0.296 0.286 0.324 0.389\n"), text);
-    JsonObject json = JsonParser.parseString(r.toJson()).getAsJsonObject();
+    JsonNode json = Json.parse(r.toJson());
     assertArrayEquals(
-        doubles(expected.getAsJsonObject("mmdet").getAsJsonArray("stats")),
-        doubles(json.getAsJsonArray("stats")),
+        doubles(expected.get("mmdet").get("stats")),
+        doubles(json.get("stats")),
         0.0,
         "JSON stats keep full float64 precision");
-    assertEquals(0.292, json.getAsJsonObject("metrics").get("bbox_mAP").getAsDouble(), 0.0);
-    assertTrue(json.getAsJsonObject("metrics").get("toothbrush_precision").isJsonNull());
-    assertEquals(5, json.getAsJsonArray("classwise").size());
+    assertEquals(0.292, json.get("metrics").get("bbox_mAP").asDouble(), 0.0);
+    assertTrue(json.get("metrics").get("toothbrush_precision").isNull());
+    assertEquals(5, json.get("classwise").size());
   }
 
-  private static double number(JsonElement e) {
-    if (e.isJsonPrimitive() && e.getAsJsonPrimitive().isString()) {
-      return Double.parseDouble(e.getAsString()); // "NaN"
+  private static double number(JsonNode e) {
+    if (e.isTextual()) {
+      return Double.parseDouble(e.asText()); // "NaN"
     }
-    return e.getAsDouble();
+    return e.asDouble();
   }
 
-  private static double[] doubles(JsonArray a) {
+  private static double[] doubles(JsonNode a) {
     double[] out = new double[a.size()];
     for (int i = 0; i < out.length; i++) {
-      out[i] = a.get(i).getAsDouble();
+      out[i] = a.get(i).asDouble();
     }
     return out;
   }
 
-  private static long[] longs(JsonArray a) {
+  private static long[] longs(JsonNode a) {
     long[] out = new long[a.size()];
     for (int i = 0; i < out.length; i++) {
-      out[i] = a.get(i).getAsLong();
+      out[i] = a.get(i).asLong();
     }
     return out;
   }
 
-  private static long[] flatLongs(JsonArray rows) {
+  private static long[] flatLongs(JsonNode rows) {
     List<Long> out = new ArrayList<>();
-    for (JsonElement row : rows) {
-      for (JsonElement v : row.getAsJsonArray()) {
-        double d = v.getAsDouble();
+    for (JsonNode row : rows) {
+      for (JsonNode v : row) {
+        double d = v.asDouble();
         out.add((long) d);
       }
     }
     return out.stream().mapToLong(Long::longValue).toArray();
   }
 
-  private static boolean[] bools(JsonArray a) {
+  private static boolean[] bools(JsonNode a) {
     List<Boolean> out = new ArrayList<>();
-    for (JsonElement e : a) {
-      if (e.isJsonArray()) {
-        for (JsonElement v : e.getAsJsonArray()) {
-          out.add(v.getAsDouble() != 0);
+    for (JsonNode e : a) {
+      if (e.isArray()) {
+        for (JsonNode v : e) {
+          out.add(v.asDouble() != 0);
         }
       } else {
-        out.add(e.getAsDouble() != 0);
+        out.add(e.asDouble() != 0);
       }
     }
     boolean[] b = new boolean[out.size()];
@@ -284,10 +282,10 @@ class CocoEvalFixtureTest {
     return b;
   }
 
-  private static List<String> strings(JsonArray a) {
+  private static List<String> strings(JsonNode a) {
     List<String> out = new ArrayList<>();
-    for (JsonElement e : a) {
-      out.add(e.getAsString());
+    for (JsonNode e : a) {
+      out.add(e.asText());
     }
     return out;
   }

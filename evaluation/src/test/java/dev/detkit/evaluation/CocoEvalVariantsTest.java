@@ -5,9 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.google.gson.JsonObject;
-import com.google.gson.JsonParser;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.detkit.api.testing.Fixtures;
+import dev.detkit.api.util.Json;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -128,11 +129,10 @@ class CocoEvalVariantsTest {
   @Test
   void aGtWithIdZeroNeverCountsAsMatched(@TempDir Path tmp) throws IOException {
     // pycocotools stores the matched gt id and tests it for truth: a match to id 0 is a miss
-    JsonObject json =
-        JsonParser.parseString(Files.readString(dir.resolve("gt.json"))).getAsJsonObject();
-    json.getAsJsonArray("annotations").get(0).getAsJsonObject().addProperty("id", 0);
+    JsonNode json = Json.parse(Files.readString(dir.resolve("gt.json")));
+    ((ObjectNode) json.get("annotations").get(0)).put("id", 0);
     Path file = tmp.resolve("gt_id0.json");
-    Files.writeString(file, json.toString());
+    Files.writeString(file, Json.compact(json));
     CocoGroundTruth g = CocoJson.loadGroundTruth(file);
     CocoDetections d = CocoJson.loadResults(dir.resolve("dets.json"), g);
     assertArrayEquals(

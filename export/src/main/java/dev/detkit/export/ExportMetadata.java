@@ -1,10 +1,10 @@
 package dev.detkit.export;
 
-import com.google.gson.Gson;
 import dev.detkit.api.config.CfgMap;
 import dev.detkit.api.config.CfgNode;
 import dev.detkit.api.config.CfgPrinter;
 import dev.detkit.api.config.ResolvedConfig;
+import dev.detkit.api.util.Json;
 import dev.detkit.detectors.SingleStageDetector;
 import dev.detkit.heads.PriorGenerator;
 import java.nio.charset.StandardCharsets;
@@ -31,8 +31,6 @@ public final class ExportMetadata {
   public static final String INPUT = "detkit.input";
   public static final String OUTPUTS = "detkit.outputs";
 
-  private static final Gson GSON = new Gson();
-
   private ExportMetadata() {}
 
   public static Map<String, String> of(
@@ -49,14 +47,14 @@ public final class ExportMetadata {
     m.put(CONFIG_SHA256, sha256(json));
     m.put("detkit.config_file", cfg.file() == null ? "" : cfg.file().toString());
     m.put("detkit.checkpoint", checkpoint == null ? "" : checkpoint);
-    m.put(CLASSES, GSON.toJson(classes));
+    m.put(CLASSES, Json.compact(classes));
     m.put("detkit.num_classes", String.valueOf(det.head().numClasses()));
     PriorGenerator pg = det.head().priorGenerator();
     List<Integer> strides = new ArrayList<>();
     for (int l = 0; l < pg.numLevels(); l++) {
       strides.add(pg.stride(l));
     }
-    m.put("detkit.strides", GSON.toJson(strides));
+    m.put("detkit.strides", Json.compact(strides));
     m.put("detkit.num_base_priors", String.valueOf(pg.numBasePriors()));
     for (String key : new String[] {"anchor_generator", "prior_generator", "bbox_coder"}) {
       putSection(m, "detkit." + key, cfg.at("model.bbox_head." + key));
@@ -68,8 +66,8 @@ public final class ExportMetadata {
     in.put("shape", inputShape);
     in.put("dynamic", dynamic);
     in.put("layout", "NCHW float32, normalised by the data preprocessor");
-    m.put(INPUT, GSON.toJson(in));
-    m.put(OUTPUTS, GSON.toJson(outputs));
+    m.put(INPUT, Json.compact(in));
+    m.put(OUTPUTS, Json.compact(outputs));
     m.put(CONFIG, json);
     return m;
   }

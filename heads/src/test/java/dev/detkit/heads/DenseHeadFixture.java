@@ -4,9 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.google.gson.JsonArray;
-import com.google.gson.JsonObject;
-import com.google.gson.JsonParser;
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.detkit.api.checkpoint.Checkpoints;
 import dev.detkit.api.checkpoint.TensorData;
 import dev.detkit.api.config.CfgMap;
@@ -23,6 +21,7 @@ import dev.detkit.api.structures.ImageMeta;
 import dev.detkit.api.tensor.Backend;
 import dev.detkit.api.tensor.Tensor;
 import dev.detkit.api.testing.Fixtures;
+import dev.detkit.api.util.Json;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -35,15 +34,13 @@ import java.util.Map;
 /** One of ../shared/fixtures/dense_heads/{fcos,atss,gfl}: the head, its inputs and its metas. */
 final class DenseHeadFixture {
   final String name;
-  final JsonObject meta;
+  final JsonNode meta;
   final Map<String, TensorData> t;
 
   DenseHeadFixture(String kind) {
     this.name = "dense_heads/" + kind;
     try {
-      this.meta =
-          JsonParser.parseString(Files.readString(Fixtures.dir(name).resolve("meta.json")))
-              .getAsJsonObject();
+      this.meta = Json.parse(Files.readString(Fixtures.dir(name).resolve("meta.json")));
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
@@ -52,8 +49,8 @@ final class DenseHeadFixture {
 
   /** The head from meta.json's head_cfg (mmdet's config) with the fixture's weights, strictly. */
   DenseHead head(Backend b) {
-    JsonObject cfg = meta.getAsJsonObject("head_cfg").deepCopy();
-    CfgMap map = (CfgMap) Yaml.parseValue(cfg.toString(), new Origin("meta.json", 0));
+    JsonNode cfg = meta.get("head_cfg").deepCopy();
+    CfgMap map = (CfgMap) Yaml.parseValue(Json.compact(cfg), new Origin("meta.json", 0));
     Registry r = Registry.get();
     DenseHead head =
         r.build(
@@ -86,9 +83,9 @@ final class DenseHeadFixture {
 
   List<ImageMeta> metas() {
     List<ImageMeta> out = new ArrayList<>();
-    JsonArray arr = meta.getAsJsonArray("img_metas");
+    JsonNode arr = meta.get("img_metas");
     for (int i = 0; i < arr.size(); i++) {
-      JsonObject m = arr.get(i).getAsJsonObject();
+      JsonNode m = arr.get(i);
       out.add(
           new ImageMeta(
               "img" + i,
@@ -96,8 +93,7 @@ final class DenseHeadFixture {
               shape(m, "ori_shape"),
               shape(m, "img_shape"),
               new double[] {
-                m.getAsJsonArray("scale_factor").get(0).getAsDouble(),
-                m.getAsJsonArray("scale_factor").get(1).getAsDouble()
+                m.get("scale_factor").get(0).asDouble(), m.get("scale_factor").get(1).asDouble()
               },
               shape(m, "pad_shape"),
               shape(m, "batch_input_shape")));
@@ -105,9 +101,9 @@ final class DenseHeadFixture {
     return out;
   }
 
-  private static int[] shape(JsonObject m, String key) {
-    JsonArray a = m.getAsJsonArray(key);
-    return new int[] {a.get(0).getAsInt(), a.get(1).getAsInt()};
+  private static int[] shape(JsonNode m, String key) {
+    JsonNode a = m.get(key);
+    return new int[] {a.get(0).asInt(), a.get(1).asInt()};
   }
 
   int[] ints(String key) {

@@ -1,8 +1,8 @@
 package dev.detkit.spark;
 
-import com.google.gson.GsonBuilder;
 import dev.detkit.api.config.ResolvedConfig;
 import dev.detkit.api.structures.Detections;
+import dev.detkit.api.util.Json;
 import dev.detkit.tools.ModelLoader;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -125,14 +125,7 @@ final class SparkInferCommand implements Callable<Integer> {
       SparkSessions.stopQuietly(spark);
     }
     Path json = outDir.resolve("detections.json");
-    Files.writeString(
-        json,
-        new GsonBuilder()
-                .setPrettyPrinting()
-                .serializeSpecialFloatingPointValues()
-                .create()
-                .toJson(records)
-            + "\n");
+    Files.writeString(json, Json.pretty(records) + "\n");
     err.printf(
         Locale.ROOT,
         "wrote %s (%d detections) and %s (%d images)%n",

@@ -1,10 +1,10 @@
 package dev.detkit.spark;
 
-import com.google.gson.GsonBuilder;
 import dev.detkit.api.config.CfgNode;
 import dev.detkit.api.config.ResolvedConfig;
 import dev.detkit.api.registry.BuildContext;
 import dev.detkit.api.registry.Registry;
+import dev.detkit.api.util.Json;
 import dev.detkit.data.CocoDataset;
 import dev.detkit.evaluation.CocoEval;
 import dev.detkit.evaluation.CocoMetricResult;
@@ -93,7 +93,7 @@ final class SparkTestCommand implements Callable<Integer> {
         throw new SparkUserError(e.getMessage());
       }
     }
-    Files.writeString(out, new GsonBuilder().create().toJson(results));
+    Files.writeString(out, Json.compact(results));
     CfgNode annNode = cfg.at("test_evaluator.ann_file");
     Path annFile =
         annNode != null && annNode.unwrapped() instanceof String s ? Path.of(s) : dataset.annFile();

@@ -4,10 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.google.gson.JsonArray;
-import com.google.gson.JsonElement;
-import com.google.gson.JsonParser;
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.detkit.api.testing.Fixtures;
+import dev.detkit.api.util.Json;
 import dev.detkit.data.CocoClasses;
 import dev.detkit.evaluation.CocoEval;
 import dev.detkit.tools.DetkitCli;
@@ -173,8 +172,8 @@ class SparkCommandsTest {
     assertTrue(many.err().contains("8/8"), many.err());
     assertEquals(summary(one.out()), summary(many.out()));
     assertTrue(many.out().contains(" detections on 8 images)"), many.out());
-    JsonArray a = JsonParser.parseString(Files.readString(single)).getAsJsonArray();
-    JsonArray b = JsonParser.parseString(Files.readString(distributed)).getAsJsonArray();
+    JsonNode a = Json.parse(Files.readString(single));
+    JsonNode b = Json.parse(Files.readString(distributed));
     assertTrue(a.size() > 0);
     assertEquals(a, b, "the same detections, in the same order");
     assertSameStats(ann, single, distributed);
@@ -259,21 +258,20 @@ class SparkCommandsTest {
                     "0.05"),
                 scale));
     assertEquals(0, one.code(), one.err());
-    JsonArray expected = JsonParser.parseString(Files.readString(single)).getAsJsonArray();
-    JsonArray actual =
-        JsonParser.parseString(Files.readString(out.resolve("detections.json"))).getAsJsonArray();
+    JsonNode expected = Json.parse(Files.readString(single));
+    JsonNode actual = Json.parse(Files.readString(out.resolve("detections.json")));
     assertEquals(2, actual.size());
     int detections = 0;
     for (int i = 0; i < 2; i++) {
-      var e = expected.get(i).getAsJsonObject();
-      var a = actual.get(i).getAsJsonObject();
+      var e = expected.get(i);
+      var a = actual.get(i);
       assertEquals(
-          Path.of(e.get("image").getAsString()).getFileName(),
-          Path.of(a.get("image").getAsString()).getFileName());
+          Path.of(e.get("image").asText()).getFileName(),
+          Path.of(a.get("image").asText()).getFileName());
       for (String k : List.of("ori_shape", "img_shape", "detections")) {
         assertEquals(e.get(k), a.get(k), k);
       }
-      detections += a.getAsJsonArray("detections").size();
+      detections += a.get("detections").size();
     }
     assertTrue(detections > 0);
 
@@ -286,17 +284,14 @@ class SparkCommandsTest {
       assertEquals(
           List.of("image", "bbox", "score", "label", "class"),
           List.of(rows.get(0).schema().fieldNames()));
-      JsonElement first = actual.get(0).getAsJsonObject().getAsJsonArray("detections").get(0);
+      JsonNode first = actual.get(0).get("detections").get(0);
       Row match =
           rows.stream()
-              .filter(
-                  r ->
-                      r.getString(0)
-                          .equals(actual.get(0).getAsJsonObject().get("image").getAsString()))
-              .filter(r -> r.getDouble(2) == first.getAsJsonObject().get("score").getAsDouble())
+              .filter(r -> r.getString(0).equals(actual.get(0).get("image").asText()))
+              .filter(r -> r.getDouble(2) == first.get("score").asDouble())
               .findFirst()
               .orElseThrow();
-      assertEquals(first.getAsJsonObject().get("class").getAsString(), match.getString(4));
+      assertEquals(first.get("class").asText(), match.getString(4));
       assertEquals(4, match.getList(1).size());
     } finally {
       s.stop();

@@ -1,6 +1,5 @@
 package dev.detkit.tools;
 
-import com.google.gson.GsonBuilder;
 import com.google.inject.Inject;
 import dev.detkit.api.backend.ComputePrecision;
 import dev.detkit.api.config.CfgPrinter;
@@ -16,6 +15,7 @@ import dev.detkit.api.structures.ImageMeta;
 import dev.detkit.api.tensor.Backend;
 import dev.detkit.api.tensor.DType;
 import dev.detkit.api.tensor.TensorScope;
+import dev.detkit.api.util.Json;
 import dev.detkit.data.CocoDataset;
 import dev.detkit.data.Pipeline;
 import dev.detkit.detectors.DetDataPreprocessor;
@@ -299,7 +299,7 @@ final class BenchmarkCommand implements Callable<Integer> {
       ort.close();
     }
     if (format.equals("json")) {
-      out.println(new GsonBuilder().setPrettyPrinting().create().toJson(rec));
+      out.println(Json.pretty(rec));
     } else {
       printText(out, rec, lat);
     }

@@ -13,6 +13,7 @@ import dev.detkit.api.registry.BuildContext;
 import dev.detkit.api.registry.ComponentConfig;
 import dev.detkit.api.registry.ComponentKind;
 import dev.detkit.api.registry.Registry;
+import dev.detkit.api.util.Json;
 import dev.detkit.engine.DataloaderCfg;
 import dev.detkit.engine.TrainLoopCfg;
 import dev.detkit.engine.optim.OptimWrapper;
@@ -140,14 +141,7 @@ final class CheckCommand implements Callable<Integer> {
       rec.put("checked", checked);
       rec.put("model_built", built);
       rec.put("problems", problems);
-      spec.commandLine()
-          .getOut()
-          .println(
-              new com.google.gson.GsonBuilder()
-                  .setPrettyPrinting()
-                  .disableHtmlEscaping()
-                  .create()
-                  .toJson(rec));
+      spec.commandLine().getOut().println(Json.pretty(rec));
       spec.commandLine().getOut().flush();
       return problems.isEmpty() ? 0 : DetkitCli.USAGE_ERROR;
     }

@@ -10,6 +10,7 @@ import dev.detkit.api.registry.Registry;
 import dev.detkit.api.tensor.Backend;
 import dev.detkit.api.tensor.DType;
 import dev.detkit.api.tensor.TensorScope;
+import dev.detkit.api.util.Json;
 import dev.detkit.detectors.SingleStageDetector;
 import java.io.PrintWriter;
 import java.util.Locale;
@@ -137,10 +138,6 @@ final class FlopsCommand implements Callable<Integer> {
     rec.put("params", net.parameterCount());
     rec.put("by_op", counter.byOp());
     rec.put("not_counted", FlopCounter.NOT_COUNTED);
-    return new com.google.gson.GsonBuilder()
-        .setPrettyPrinting()
-        .disableHtmlEscaping()
-        .create()
-        .toJson(rec);
+    return Json.pretty(rec);
   }
 }

@@ -1,10 +1,7 @@
 package dev.detkit.tools;
 
-import com.google.gson.JsonArray;
-import com.google.gson.JsonElement;
-import com.google.gson.JsonObject;
-import com.google.gson.JsonParseException;
-import com.google.gson.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.detkit.api.backend.Backends;
 import dev.detkit.api.checkpoint.Checkpoints;
 import dev.detkit.api.checkpoint.Safetensors;
@@ -19,6 +16,7 @@ import dev.detkit.api.structures.ImageMeta;
 import dev.detkit.api.tensor.Backend;
 import dev.detkit.api.tensor.Tensor;
 import dev.detkit.api.tensor.TensorScope;
+import dev.detkit.api.util.Json;
 import dev.detkit.detectors.SingleStageDetector;
 import dev.detkit.heads.DenseHead;
 import dev.detkit.heads.HeadOutputs;
@@ -158,7 +156,7 @@ final class HeadStages {
     return feats;
   }
 
-  private JsonElement json(String option, String text) {
+  private JsonNode json(String option, String text) {
     String s = text;
     try {
       Path p = Path.of(text);
@@ -169,9 +167,9 @@ final class HeadStages {
       throw new UserError(option + ": cannot read " + text + " (" + e.getMessage() + ")");
     }
     try {
-      return JsonParser.parseString(s);
-    } catch (JsonParseException e) {
-      throw new UserError(option + ": not valid JSON (" + e.getMessage() + ")");
+      return Json.tree(s);
+    } catch (JsonProcessingException e) {
+      throw new UserError(option + ": not valid JSON (" + Json.problem(e) + ")");
     }
   }
 
@@ -190,15 +188,14 @@ final class HeadStages {
       }
       return out;
     }
-    JsonElement e = json("--img-meta", c.imgMeta);
-    JsonArray arr;
-    if (e.isJsonObject()) {
-      arr = new JsonArray();
+    JsonNode e = json("--img-meta", c.imgMeta);
+    List<JsonNode> arr = new ArrayList<>();
+    if (e.isObject()) {
       for (int i = 0; i < batch; i++) {
         arr.add(e);
       }
-    } else if (e.isJsonArray()) {
-      arr = e.getAsJsonArray();
+    } else if (e.isArray()) {
+      e.forEach(arr::add);
     } else {
       throw new UserError("--img-meta: expected an object or a list of objects");
     }
@@ -207,21 +204,21 @@ final class HeadStages {
     }
     for (int i = 0; i < batch; i++) {
       String at = "--img-meta[" + i + "]";
-      if (!arr.get(i).isJsonObject()) {
+      if (!arr.get(i).isObject()) {
         throw new UserError(at + ": expected an object");
       }
-      JsonObject m = arr.get(i).getAsJsonObject();
+      JsonNode m = arr.get(i);
       int[] img = pair(m, "img_shape", at, null);
       int[] pad = pair(m, "pad_shape", at, img);
       int[] batchShape = pair(m, "batch_input_shape", at, pad);
       int[] ori = pair(m, "ori_shape", at, img);
       double[] scale = {1, 1};
       if (m.has("scale_factor")) {
-        JsonArray sf = m.getAsJsonArray("scale_factor");
-        if (sf == null || sf.size() != 2) {
+        JsonNode sf = m.get("scale_factor");
+        if (!sf.isArray() || sf.size() != 2 || !sf.get(0).isNumber() || !sf.get(1).isNumber()) {
           throw new UserError(at + ".scale_factor: expected (w, h)");
         }
-        scale = new double[] {sf.get(0).getAsDouble(), sf.get(1).getAsDouble()};
+        scale = new double[] {sf.get(0).asDouble(), sf.get(1).asDouble()};
         if (!(scale[0] > 0 && scale[1] > 0)) {
           throw new UserError(at + ".scale_factor: expected positive values");
         }
@@ -231,61 +228,68 @@ final class HeadStages {
     return out;
   }
 
-  private static int[] pair(JsonObject m, String key, String at, int[] fallback) {
-    JsonElement v = m.get(key);
+  private static int[] pair(JsonNode m, String key, String at, int[] fallback) {
+    JsonNode v = m.get(key);
     if (v == null) {
       if (fallback == null) {
         throw new UserError(at + ": missing '" + key + "' (h, w)");
       }
       return fallback;
     }
-    try {
-      JsonArray a = v.getAsJsonArray();
-      int h = a.get(0).getAsInt();
-      int w = a.get(1).getAsInt();
-      if (h < 1 || w < 1) {
-        throw new UserError(at + "." + key + ": expected positive (h, w), got " + v);
-      }
-      return new int[] {h, w};
-    } catch (IllegalStateException | IndexOutOfBoundsException | NumberFormatException e) {
+    if (!v.isArray() || v.size() < 2 || !v.get(0).isNumber() || !v.get(1).isNumber()) {
       throw new UserError(at + "." + key + ": expected (h, w), got " + v);
     }
+    int h = v.get(0).asInt();
+    int w = v.get(1).asInt();
+    if (h < 1 || w < 1) {
+      throw new UserError(at + "." + key + ": expected positive (h, w), got " + v);
+    }
+    return new int[] {h, w};
   }
 
   /** --gt: per image, boxes in input pixels (x2 >= x1, y2 >= y1) and 0-based labels. */
   private List<GtInstances> gts(int batch, int numClasses) {
-    JsonElement e = json("--gt", c.gt);
-    if (!e.isJsonArray() || e.getAsJsonArray().size() != batch) {
+    JsonNode arr = json("--gt", c.gt);
+    if (!arr.isArray() || arr.size() != batch) {
       throw new UserError("--gt: expected a list of " + batch + " objects (one per image)");
     }
     List<GtInstances> out = new ArrayList<>();
-    JsonArray arr = e.getAsJsonArray();
     for (int i = 0; i < batch; i++) {
       String at = "--gt[" + i + "]";
-      if (!arr.get(i).isJsonObject()) {
+      if (!arr.get(i).isObject()) {
         throw new UserError(at + ": expected {\"bboxes\": [...], \"labels\": [...]}");
       }
-      JsonObject o = arr.get(i).getAsJsonObject();
-      JsonArray boxes = o.has("bboxes") ? o.getAsJsonArray("bboxes") : new JsonArray();
-      JsonArray labels = o.has("labels") ? o.getAsJsonArray("labels") : new JsonArray();
+      JsonNode o = arr.get(i);
+      JsonNode boxes = o.path("bboxes");
+      JsonNode labels = o.path("labels");
+      if (!(boxes.isArray() || boxes.isMissingNode())
+          || !(labels.isArray() || labels.isMissingNode())) {
+        throw new UserError(at + ": expected {\"bboxes\": [...], \"labels\": [...]}");
+      }
       if (boxes.size() != labels.size()) {
         throw new UserError(at + ": " + boxes.size() + " bboxes but " + labels.size() + " labels");
       }
       float[] bb = new float[4 * boxes.size()];
       int[] ll = new int[labels.size()];
       for (int k = 0; k < boxes.size(); k++) {
-        JsonArray box = boxes.get(k).getAsJsonArray();
-        if (box.size() != 4) {
+        JsonNode box = boxes.get(k);
+        if (!box.isArray() || box.size() != 4) {
           throw new UserError(at + ".bboxes[" + k + "]: expected [x1, y1, x2, y2]");
         }
         for (int j = 0; j < 4; j++) {
-          bb[4 * k + j] = box.get(j).getAsFloat();
+          if (!box.get(j).isNumber()) {
+            throw new UserError(at + ".bboxes[" + k + "]: expected [x1, y1, x2, y2], got " + box);
+          }
+          bb[4 * k + j] = (float) box.get(j).asDouble();
         }
         if (bb[4 * k + 2] < bb[4 * k] || bb[4 * k + 3] < bb[4 * k + 1]) {
           throw new UserError(
               at + ".bboxes[" + k + "]: expected x2 >= x1 and y2 >= y1, got " + box);
         }
-        ll[k] = labels.get(k).getAsInt();
+        if (!labels.get(k).canConvertToExactIntegral()) {
+          throw new UserError(at + ".labels[" + k + "]: expected an integer, got " + labels.get(k));
+        }
+        ll[k] = labels.get(k).asInt();
         if (ll[k] < 0 || ll[k] >= numClasses) {
           throw new UserError(
               at + ".labels[" + k + "]: expected a class in [0, " + numClasses + "), got " + ll[k]);

@@ -1,6 +1,5 @@
 package dev.detkit.tools;
 
-import com.google.gson.GsonBuilder;
 import com.google.inject.Inject;
 import dev.detkit.api.backend.BackendException;
 import dev.detkit.api.backend.Backends;
@@ -14,6 +13,7 @@ import dev.detkit.api.registry.ParamDocs;
 import dev.detkit.api.registry.Registry;
 import dev.detkit.api.tensor.Backend;
 import dev.detkit.api.tensor.Capability;
+import dev.detkit.api.util.Json;
 import java.io.PrintWriter;
 import java.lang.reflect.RecordComponent;
 import java.util.ArrayList;
@@ -92,13 +92,7 @@ final class ListCommand implements Callable<Integer> {
         java.util.Set<String> provided = providedKeys(registry, k);
         all.put(k.cliName(), registry.specs(k).stream().map(s -> describe(s, provided)).toList());
       }
-      out.println(
-          new GsonBuilder()
-              .setPrettyPrinting()
-              .serializeNulls()
-              .disableHtmlEscaping()
-              .create()
-              .toJson(all));
+      out.println(Json.prettyWithNulls(all));
       out.flush();
       return 0;
     }
@@ -144,6 +138,124 @@ final class ListCommand implements Callable<Integer> {
     }
   }
 
+  /**
+   * Below an argument whose type is a documented record (norm_cfg, train_cfg, test_cfg, lists or
+   * maps of records), that record's fields with their types, defaults and meanings; below a
+   * component-typed argument (a loss, the anchor generator), the fields of the component its
+   * default names. Nested records are expanded in turn; {@code seen} stops a record that contains
+   * itself.
+   */
+  private void printNested(
+      RecordComponent rc, String indent, PrintWriter out, java.util.Set<Class<?>> seen) {
+    Class<?> record = nestedRecord(rc);
+    if (record == null) {
+      return;
+    }
+    String type = componentDefault(rc);
+    if (type != null) {
+      out.println(
+          indent + "fields of " + type + " (values set in the default above override these):");
+      indent += "  ";
+    }
+    printFields(record, indent, out, seen);
+  }
+
+  /** The record whose fields explain {@code rc} (its type, or its default component's Args). */
+  private Class<?> nestedRecord(RecordComponent rc) {
+    Class<?> record = recordOf(rc.getGenericType());
+    if (record != null) {
+      return record;
+    }
+    String type = componentDefault(rc);
+    if (type == null) {
+      return null;
+    }
+    for (ComponentSpec<?, ?> spec : registry.specs(rc.getAnnotation(Kind.class).value())) {
+      if ((spec.name().equals(type) || spec.qualifiedName().equals(type))
+          && spec.argsType().getRecordComponents().length > 0) {
+        return spec.argsType();
+      }
+    }
+    return null;
+  }
+
+  /** The {@code type} a component-typed argument's default names, or null. */
+  private static String componentDefault(RecordComponent rc) {
+    Default d = rc.getAnnotation(Default.class);
+    if (rc.getAnnotation(Kind.class) == null || d == null) {
+      return null;
+    }
+    java.util.regex.Matcher m =
+        java.util.regex.Pattern.compile("type:\\s*([\\w.]+)").matcher(d.value());
+    return m.find() ? m.group(1) : null;
+  }
+
+  /** As {@link #printFields}, for {@code list NAME --format json}. */
+  private List<Map<String, Object>> fieldsJson(Class<?> record, java.util.Set<Class<?>> seen) {
+    List<Map<String, Object>> out = new ArrayList<>();
+    if (!seen.add(record)) {
+      return out;
+    }
+    for (RecordComponent f : record.getRecordComponents()) {
+      Default d = f.getAnnotation(Default.class);
+      Map<String, Object> a = new LinkedHashMap<>();
+      a.put("key", ArgsBinder.keyOf(f));
+      a.put("type", ArgsBinder.describe(f.getGenericType()));
+      a.put("default", d == null ? null : d.value());
+      a.put("required", d == null);
+      a.put("doc", ParamDocs.of(f.getDeclaringRecord()).get(f.getName()));
+      nestedJson(f, a, seen);
+      out.add(a);
+    }
+    seen.remove(record);
+    return out;
+  }
+
+  /** Adds {@code fields} (and {@code fields_of}, for a component's default) to an argument. */
+  private void nestedJson(
+      RecordComponent rc, Map<String, Object> arg, java.util.Set<Class<?>> seen) {
+    Class<?> record = nestedRecord(rc);
+    if (record != null) {
+      String type = componentDefault(rc);
+      if (type != null) {
+        arg.put("fields_of", type);
+      }
+      arg.put("fields", fieldsJson(record, seen));
+    }
+  }
+
+  private void printFields(
+      Class<?> record, String indent, PrintWriter out, java.util.Set<Class<?>> seen) {
+    if (!seen.add(record)) {
+      return;
+    }
+    for (RecordComponent f : record.getRecordComponents()) {
+      Default d = f.getAnnotation(Default.class);
+      out.println(
+          indent
+              + ArgsBinder.keyOf(f)
+              + ": "
+              + ArgsBinder.describe(f.getGenericType())
+              + (d != null ? " = " + d.value() : " (required)"));
+      printDoc(f, indent + "    ", out);
+      printNested(f, indent + "    ", out, seen);
+    }
+    seen.remove(record);
+  }
+
+  /** The record a type is, or holds as list element or map value; null for any other type. */
+  private static Class<?> recordOf(java.lang.reflect.Type t) {
+    if (t instanceof Class<?> c) {
+      // a ComponentConfig is a nested component's map, shown through the component instead
+      return c.isRecord() && c != dev.detkit.api.registry.ComponentConfig.class ? c : null;
+    }
+    if (t instanceof java.lang.reflect.ParameterizedType p) {
+      java.lang.reflect.Type[] args = p.getActualTypeArguments();
+      return args.length == 0 ? null : recordOf(args[args.length - 1]);
+    }
+    return null;
+  }
+
   private static boolean isKind(String text) {
     try {
       ComponentKind.parse(text);
@@ -185,15 +297,15 @@ final class ListCommand implements Callable<Integer> {
       for (ComponentSpec<?, ?> s : found) {
         Map<String, Object> d = describe(s, providedKeys(registry, s.kind()));
         d.put("kind", s.kind().cliName());
+        @SuppressWarnings("unchecked")
+        List<Map<String, Object>> args = (List<Map<String, Object>>) d.get("arguments");
+        RecordComponent[] rcs = s.argsType().getRecordComponents();
+        for (int i = 0; i < rcs.length; i++) {
+          nestedJson(rcs[i], args.get(i), new java.util.HashSet<>());
+        }
         list.add(d);
       }
-      out.println(
-          new GsonBuilder()
-              .setPrettyPrinting()
-              .serializeNulls()
-              .disableHtmlEscaping()
-              .create()
-              .toJson(list));
+      out.println(Json.prettyWithNulls(list));
       out.flush();
       return 0;
     }
@@ -218,6 +330,7 @@ final class ListCommand implements Callable<Integer> {
                         ? " (may be omitted: the enclosing component sets it from its inputs)"
                         : " (required)"));
         printDoc(rc, "        ", out);
+        printNested(rc, "        ", out, new java.util.HashSet<>());
         if (d == null && !provided.contains(key)) {
           example.append("  ").append(key).append(": <").append(type).append(">\n");
         }

@@ -1,8 +1,6 @@
 package dev.detkit.tools;
 
-import com.google.gson.GsonBuilder;
-import com.google.gson.JsonObject;
-import com.google.gson.JsonParser;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.google.inject.Inject;
 import dev.detkit.api.backend.Backends;
 import dev.detkit.api.config.ConfigLoader;
@@ -12,6 +10,7 @@ import dev.detkit.api.nn.Module;
 import dev.detkit.api.registry.Registry;
 import dev.detkit.api.structures.DetSample;
 import dev.detkit.api.structures.Detections;
+import dev.detkit.api.util.Json;
 import dev.detkit.data.DetectionPainter;
 import dev.detkit.data.Pipeline;
 import dev.detkit.data.synthetic.SyntheticShapes;
@@ -113,22 +112,20 @@ final class QuickstartCommand implements Callable<Integer> {
     draw(cfg, ckpt, workDir.resolve("vis"), err);
 
     out.println("[5/5] benchmarking inference (./detkit benchmark protocol)");
-    JsonObject bench = benchmark(ckpt, options);
+    JsonNode bench = benchmark(ckpt, options);
 
     Map<String, Object> summary = new LinkedHashMap<>();
     summary.put("bbox_mAP", metrics.get("bbox_mAP"));
     summary.put("bbox_mAP_50", metrics.get("bbox_mAP_50"));
     summary.put("bbox_mAP_75", metrics.get("bbox_mAP_75"));
     summary.put("mem_gb", Math.round(memMb / 1024.0 * 100) / 100.0);
-    summary.put("fps", bench.get("fps").getAsDouble());
+    summary.put("fps", bench.get("fps").asDouble());
     summary.put("train_seconds", trainSeconds);
     summary.put("checkpoint", ckpt.toString());
     summary.put("curves", train.resolve("curves.png").toString());
     summary.put("scalars", train.resolve("scalars.jsonl").toString());
     summary.put("benchmark", bench);
-    Files.writeString(
-        workDir.resolve("summary.json"),
-        new GsonBuilder().setPrettyPrinting().disableHtmlEscaping().create().toJson(summary));
+    Files.writeString(workDir.resolve("summary.json"), Json.pretty(summary));
     out.printf(
         Locale.ROOT,
         "quickstart: box AP %.3f (AP50 %.3f), Mem %.2f GB (peak RSS while training), %.1f fps"
@@ -136,7 +133,7 @@ final class QuickstartCommand implements Callable<Integer> {
         metrics.getOrDefault("bbox_mAP", Double.NaN),
         metrics.getOrDefault("bbox_mAP_50", Double.NaN),
         memMb / 1024.0,
-        bench.get("fps").getAsDouble(),
+        bench.get("fps").asDouble(),
         trainSeconds,
         workDir.resolve("summary.json"));
     return 0;
@@ -165,7 +162,7 @@ final class QuickstartCommand implements Callable<Integer> {
   }
 
   @SuppressWarnings("unchecked")
-  private JsonObject benchmark(Path ckpt, List<String> options) {
+  private JsonNode benchmark(Path ckpt, List<String> options) {
     List<String> args =
         new ArrayList<>(
             List.of(
@@ -188,6 +185,10 @@ final class QuickstartCommand implements Callable<Integer> {
       throw new UserError("benchmark failed: " + log);
     }
     // Kept as parsed JSON, so the embedded record reads as the benchmark wrote it (2, not 2.0).
-    return JsonParser.parseString(json.toString().trim()).getAsJsonObject();
+    try {
+      return Json.tree(json.toString().trim());
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      throw new UserError("benchmark wrote no JSON record: " + Json.problem(e), e);
+    }
   }
 }

@@ -1,7 +1,6 @@
 package dev.detkit.tools;
 
-import com.google.gson.Gson;
-import com.google.gson.GsonBuilder;
+import dev.detkit.api.util.Json;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.OutputStreamWriter;
@@ -21,9 +20,6 @@ import java.util.Map;
  * the JVM is stopped (Ctrl-C, SIGTERM) before that.
  */
 final class RecordWriter implements AutoCloseable {
-  private static final Gson GSON =
-      new GsonBuilder().serializeSpecialFloatingPointValues().disableHtmlEscaping().create();
-
   private final Writer out;
   private final boolean lines;
   private final boolean ownsStream;
@@ -114,21 +110,21 @@ final class RecordWriter implements AutoCloseable {
   /** A record on one line, except a list of maps, which gets one element per line. */
   private String layout(Map<String, ?> record) {
     if (lines) {
-      return GSON.toJson(record);
+      return Json.compact(record);
     }
     StringBuilder sb = new StringBuilder("{");
     boolean first = true;
     for (Map.Entry<String, ?> e : record.entrySet()) {
-      sb.append(first ? "" : ", ").append(GSON.toJson(e.getKey())).append(": ");
+      sb.append(first ? "" : ", ").append(Json.compact(e.getKey())).append(": ");
       first = false;
       if (e.getValue() instanceof List<?> l && !l.isEmpty() && l.get(0) instanceof Map) {
         sb.append("[");
         for (int i = 0; i < l.size(); i++) {
-          sb.append(i == 0 ? "\n  " : ",\n  ").append(GSON.toJson(l.get(i)));
+          sb.append(i == 0 ? "\n  " : ",\n  ").append(Json.compact(l.get(i)));
         }
         sb.append("\n]");
       } else {
-        sb.append(GSON.toJson(e.getValue()));
+        sb.append(Json.compact(e.getValue()));
       }
     }
     return sb.append("}").toString();

@@ -1,8 +1,9 @@
 package dev.detkit.tools;
 
-import com.google.gson.JsonObject;
-import com.google.gson.JsonParseException;
-import com.google.gson.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.detkit.api.util.Json;
 import dev.detkit.engine.Progress;
 import dev.detkit.tools.suite.SlurmScripts;
 import dev.detkit.tools.suite.SuiteCell;
@@ -146,7 +147,7 @@ final class SuiteCommand implements Callable<Integer> {
     for (int round = 1; round <= repeats; round++) {
       for (SuiteCell cell : selected) {
         Path json = cells.resolve(cell.id() + (repeats > 1 ? ".rep" + round : "") + ".json");
-        JsonObject rec = rerun ? null : readRecord(json);
+        ObjectNode rec = rerun ? null : readRecord(json);
         if (rec != null) {
           reused++;
         } else if (!failed.contains(cell.id())) {
@@ -225,7 +226,7 @@ final class SuiteCommand implements Callable<Integer> {
     List<SuiteRow> rows = new ArrayList<>();
     List<String> missing = new ArrayList<>();
     for (SuiteCell cell : manifest.cells()) {
-      JsonObject rec = readRecord(cells.resolve(cell.id() + ".json"));
+      ObjectNode rec = readRecord(cells.resolve(cell.id() + ".json"));
       if (rec == null) {
         missing.add(cell.id());
       } else {
@@ -278,34 +279,32 @@ final class SuiteCommand implements Callable<Integer> {
    * fps} the median and {@code repeats} holding every run's fps and the spread.
    */
   static void summariseRepeats(Path cells, SuiteCell cell, int repeats) throws IOException {
-    List<JsonObject> runs = new ArrayList<>();
+    List<ObjectNode> runs = new ArrayList<>();
     for (int r = 1; r <= repeats; r++) {
       runs.add(readRecord(cells.resolve(cell.id() + ".rep" + r + ".json")));
     }
-    runs.sort(java.util.Comparator.comparingDouble(o -> o.get("fps").getAsDouble()));
-    double[] fps = runs.stream().mapToDouble(o -> o.get("fps").getAsDouble()).toArray();
+    runs.sort(java.util.Comparator.comparingDouble(o -> o.get("fps").asDouble()));
+    double[] fps = runs.stream().mapToDouble(o -> o.get("fps").asDouble()).toArray();
     int n = fps.length;
     double median = n % 2 == 1 ? fps[n / 2] : (fps[n / 2 - 1] + fps[n / 2]) / 2;
-    JsonObject rec = runs.get((n - 1) / 2).deepCopy();
-    rec.addProperty("fps", median);
-    JsonObject rep = new JsonObject();
-    rep.addProperty("count", n);
-    com.google.gson.JsonArray all = new com.google.gson.JsonArray();
+    ObjectNode rec = runs.get((n - 1) / 2).deepCopy();
+    rec.put("fps", median);
+    ObjectNode rep = rec.putObject("repeats");
+    rep.put("count", n);
+    var all = rep.putArray("fps");
     for (double f : fps) {
       all.add(f);
     }
-    rep.add("fps", all);
-    rep.addProperty("fps_min", fps[0]);
-    rep.addProperty("fps_max", fps[n - 1]);
-    rec.add("repeats", rep);
+    rep.put("fps_min", fps[0]);
+    rep.put("fps_max", fps[n - 1]);
     Path json = cells.resolve(cell.id() + ".json");
     Path tmp = json.resolveSibling(json.getFileName() + ".partial");
-    Files.writeString(tmp, rec.toString());
+    Files.writeString(tmp, Json.compact(rec));
     Files.move(tmp, json, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
   }
 
   /** Runs one cell in a fresh JVM; the record is published atomically only when it succeeded. */
-  private static JsonObject measure(SuiteSpec suite, SuiteCell cell, Path json, Path log)
+  private static ObjectNode measure(SuiteSpec suite, SuiteCell cell, Path json, Path log)
       throws IOException, InterruptedException {
     Path partial = json.resolveSibling(json.getFileName() + ".partial");
     List<String> cmd = childJvm();
@@ -335,7 +334,7 @@ final class SuiteCommand implements Callable<Integer> {
             .redirectError(log.toFile())
             .start();
     int code = p.waitFor();
-    JsonObject rec = code == 0 ? readRecord(partial) : null;
+    ObjectNode rec = code == 0 ? readRecord(partial) : null;
     if (rec == null) {
       return null;
     }
@@ -345,8 +344,8 @@ final class SuiteCommand implements Callable<Integer> {
       if (ap == null) {
         return null;
       }
-      rec.addProperty("bbox_mAP", ap);
-      Files.writeString(partial, rec.toString());
+      rec.put("bbox_mAP", ap);
+      Files.writeString(partial, Json.compact(rec));
     }
     Files.move(partial, json, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     return rec;
@@ -413,14 +412,16 @@ final class SuiteCommand implements Callable<Integer> {
   }
 
   /** A finished cell's record, or null when absent or unreadable (then the cell runs again). */
-  private static JsonObject readRecord(Path json) throws IOException {
+  private static ObjectNode readRecord(Path json) throws IOException {
     if (!Files.isRegularFile(json)) {
       return null;
     }
     try {
-      JsonObject o = JsonParser.parseString(Files.readString(json)).getAsJsonObject();
-      return o.has("fps") && o.has("params") && o.has("memory_mb") ? o : null;
-    } catch (JsonParseException | IllegalStateException e) {
+      JsonNode n = Json.tree(Files.readString(json));
+      return n instanceof ObjectNode o && o.has("fps") && o.has("params") && o.has("memory_mb")
+          ? o
+          : null;
+    } catch (JsonProcessingException e) {
       return null;
     }
   }

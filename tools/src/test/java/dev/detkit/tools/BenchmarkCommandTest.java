@@ -4,8 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.google.gson.JsonObject;
-import com.google.gson.JsonParser;
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.detkit.api.util.Json;
 import org.junit.jupiter.api.Test;
 
 /** The harness on a tiny model: every figure present, consistent, and the phases add up. */
@@ -26,38 +26,37 @@ class BenchmarkCommandTest {
             "--format",
             "json");
     assertEquals(0, r.code(), r.err());
-    JsonObject o = JsonParser.parseString(r.out()).getAsJsonObject();
+    JsonNode o = Json.parse(r.out());
     assertEquals("[1,3,96,128]", o.get("input_shape").toString());
-    assertEquals(4_694_448, o.get("params").getAsLong());
-    assertEquals(6, o.getAsJsonObject("protocol").get("timed_images").getAsInt());
-    assertEquals("float32", o.getAsJsonObject("protocol").get("dtype").getAsString());
-    assertEquals("float32", o.getAsJsonObject("protocol").get("dtype_requested").getAsString());
-    assertEquals("djl", o.getAsJsonObject("env").get("backend").getAsString());
-    assertTrue(o.get("config_sha256").getAsString().matches("[0-9a-f]{64}"));
-    JsonObject lat = o.getAsJsonObject("latency_ms");
-    double pre = lat.getAsJsonObject("preprocess").get("mean").getAsDouble();
-    double fwd = lat.getAsJsonObject("forward").get("mean").getAsDouble();
-    double post = lat.getAsJsonObject("postprocess").get("mean").getAsDouble();
-    double e2e = lat.getAsJsonObject("end_to_end").get("mean").getAsDouble();
+    assertEquals(4_694_448, o.get("params").asLong());
+    assertEquals(6, o.get("protocol").get("timed_images").asInt());
+    assertEquals("float32", o.get("protocol").get("dtype").asText());
+    assertEquals("float32", o.get("protocol").get("dtype_requested").asText());
+    assertEquals("djl", o.get("env").get("backend").asText());
+    assertTrue(o.get("config_sha256").asText().matches("[0-9a-f]{64}"));
+    JsonNode lat = o.get("latency_ms");
+    double pre = lat.get("preprocess").get("mean").asDouble();
+    double fwd = lat.get("forward").get("mean").asDouble();
+    double post = lat.get("postprocess").get("mean").asDouble();
+    double e2e = lat.get("end_to_end").get("mean").asDouble();
     assertTrue(pre > 0 && fwd > 0 && post > 0, lat.toString());
     assertTrue(
         Math.abs(pre + fwd + post - e2e) <= 0.05 * e2e,
         "phases add up to end to end within 5%: " + lat);
     for (String phase : new String[] {"preprocess", "forward", "postprocess", "end_to_end"}) {
-      JsonObject s = lat.getAsJsonObject(phase);
+      JsonNode s = lat.get(phase);
       assertTrue(
-          s.get("p50").getAsDouble() <= s.get("p90").getAsDouble()
-              && s.get("p90").getAsDouble() <= s.get("p99").getAsDouble(),
+          s.get("p50").asDouble() <= s.get("p90").asDouble()
+              && s.get("p90").asDouble() <= s.get("p99").asDouble(),
           phase);
-      assertEquals(6, s.get("count").getAsInt());
+      assertEquals(6, s.get("count").asInt());
     }
-    double fps = o.get("fps").getAsDouble();
+    double fps = o.get("fps").asDouble();
     assertTrue(
         fps > 0 && fps <= 1000 / (e2e * 0.5), "fps consistent with the per-image latency: " + fps);
-    JsonObject mem = o.getAsJsonObject("memory_mb");
+    JsonNode mem = o.get("memory_mb");
     assertTrue(
-        mem.get("rss_peak").getAsDouble() > mem.get("heap_peak").getAsDouble(),
-        "RSS includes the heap");
+        mem.get("rss_peak").asDouble() > mem.get("heap_peak").asDouble(), "RSS includes the heap");
   }
 
   /**

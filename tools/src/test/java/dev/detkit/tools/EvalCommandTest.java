@@ -3,9 +3,9 @@ package dev.detkit.tools;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.google.gson.JsonObject;
-import com.google.gson.JsonParser;
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.detkit.api.testing.Fixtures;
+import dev.detkit.api.util.Json;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -19,8 +19,7 @@ class EvalCommandTest {
   @Test
   void statsEqualPycocotoolsForBothMaxDets() throws IOException {
     Path fx = Fixtures.dir("coco_eval_small");
-    JsonObject expected =
-        JsonParser.parseString(Files.readString(fx.resolve("expected.json"))).getAsJsonObject();
+    JsonNode expected = Json.parse(Files.readString(fx.resolve("expected.json")));
     for (String[] setting : new String[][] {{"1,10,100", "default"}, {"100,300,1000", "mmdet"}}) {
       ConfigCommandsTest.Run r =
           ConfigCommandsTest.run(
@@ -34,12 +33,12 @@ class EvalCommandTest {
               "--format",
               "json");
       assertEquals(0, r.code(), r.err());
-      var stats = JsonParser.parseString(r.out()).getAsJsonObject().getAsJsonArray("stats");
+      var stats = Json.parse(r.out()).get("stats");
       var exp = findStats(expected, setting[1]);
       assertEquals(12, stats.size());
       for (int i = 0; i < 12; i++) {
         assertEquals(
-            exp.get(i).getAsDouble(), stats.get(i).getAsDouble(), 1e-12, setting[1] + " stat " + i);
+            exp.get(i).asDouble(), stats.get(i).asDouble(), 1e-12, setting[1] + " stat " + i);
       }
     }
     ConfigCommandsTest.Run text =
@@ -58,15 +57,15 @@ class EvalCommandTest {
     assertTrue(text.out().contains("bbox_mAP_copypaste"), text.out());
   }
 
-  private static com.google.gson.JsonArray findStats(JsonObject expected, String which) {
-    for (String key : expected.keySet()) {
+  private static JsonNode findStats(JsonNode expected, String which) {
+    for (String key : (Iterable<String>) expected::fieldNames) {
       if (key.toLowerCase().contains(which)
-          && expected.get(key).isJsonObject()
-          && expected.getAsJsonObject(key).has("stats")) {
-        return expected.getAsJsonObject(key).getAsJsonArray("stats");
+          && expected.get(key).isObject()
+          && expected.get(key).has("stats")) {
+        return expected.get(key).get("stats");
       }
     }
-    throw new AssertionError("no " + which + " stats in expected.json: " + expected.keySet());
+    throw new AssertionError("no " + which + " stats in expected.json: " + expected);
   }
 
   @Test

@@ -3,10 +3,9 @@ package dev.detkit.tools;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.google.gson.JsonArray;
-import com.google.gson.JsonObject;
-import com.google.gson.JsonParser;
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.detkit.api.testing.Fixtures;
+import dev.detkit.api.util.Json;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -43,24 +42,24 @@ class InferCommandTest {
             "--cfg-options",
             SMALL);
     assertEquals(0, r.code(), r.err());
-    JsonArray records = JsonParser.parseString(Files.readString(out)).getAsJsonArray();
+    JsonNode records = Json.parse(Files.readString(out));
     assertEquals(1, records.size(), "one shape always: a list, also for one image");
-    JsonObject o = records.get(0).getAsJsonObject();
+    JsonNode o = records.get(0);
     assertEquals("[300,451]", o.get("ori_shape").toString());
     assertEquals("[213,320]", o.get("img_shape").toString());
-    JsonArray dets = o.getAsJsonArray("detections");
+    JsonNode dets = o.get("detections");
     assertEquals(100, dets.size());
     var io = Fixtures.tensors("retinanet_effb0_small", "io.safetensors");
     long[] labels = io.get("det.labels").toLongs();
     float[] boxes = io.get("det.bboxes").toFloats();
     for (int i = 0; i < 100; i++) {
-      JsonObject d = dets.get(i).getAsJsonObject();
-      assertEquals(labels[i], d.get("label").getAsLong());
+      JsonNode d = dets.get(i);
+      assertEquals(labels[i], d.get("label").asLong());
       for (int c = 0; c < 4; c++) {
-        assertEquals(boxes[4 * i + c], d.getAsJsonArray("bbox").get(c).getAsDouble(), 1e-3);
+        assertEquals(boxes[4 * i + c], d.get("bbox").get(c).asDouble(), 1e-3);
       }
     }
-    assertEquals("cake", dets.get(0).getAsJsonObject().get("class").getAsString());
+    assertEquals("cake", dets.get(0).get("class").asText());
     assertTrue(Files.size(show.resolve("image.png")) > 1000, "PNG with detections drawn");
   }
 
@@ -98,9 +97,9 @@ class InferCommandTest {
     assertTrue(r.err().contains("e_huge.jpg: 3221225472 bytes"), r.err());
     assertTrue(r.err().contains("3 of 5 images failed"), r.err());
     assertTrue(!r.err().contains("\tat ") && !r.err().contains("b_notes"), r.err());
-    JsonArray all = JsonParser.parseString(Files.readString(out)).getAsJsonArray();
+    JsonNode all = Json.parse(Files.readString(out));
     assertEquals(2, all.size());
-    assertTrue(all.get(0).getAsJsonObject().get("image").getAsString().endsWith("a_good.jpg"));
+    assertTrue(all.get(0).get("image").asText().endsWith("a_good.jpg"));
     // Same stem, other extension: both drawings kept under their own names.
     assertTrue(Files.size(show.resolve("a_good.jpg")) > 1000);
     assertTrue(Files.size(show.resolve("a_good.png")) > 1000);
@@ -144,9 +143,8 @@ class InferCommandTest {
             "test_dataloader.dataset.pipeline.1.scale=[128,128]",
             "model.backbone.init_cfg=None");
     assertEquals(0, r.code(), r.err());
-    JsonObject o =
-        JsonParser.parseString(Files.readString(out)).getAsJsonArray().get(0).getAsJsonObject();
+    JsonNode o = Json.parse(Files.readString(out)).get(0);
     assertEquals("[85,128]", o.get("img_shape").toString());
-    assertTrue(o.getAsJsonArray("detections").size() <= 100);
+    assertTrue(o.get("detections").size() <= 100);
   }
 }

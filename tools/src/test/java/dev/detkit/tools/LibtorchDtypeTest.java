@@ -4,10 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import com.google.gson.JsonObject;
-import com.google.gson.JsonParser;
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.detkit.api.backend.Backends;
 import dev.detkit.api.backend.CpuFeatures;
+import dev.detkit.api.util.Json;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -37,13 +37,13 @@ class LibtorchDtypeTest {
   @Test
   void benchmarkRecordsRequestedAndEffectiveDtype() {
     ConfigCommandsTest.Run asked = bench("bf16");
-    JsonObject p = protocol(asked);
-    assertEquals("bf16", p.get("dtype_requested").getAsString());
-    assertEquals(NATIVE_BF16 ? "bf16" : "float32", p.get("dtype").getAsString());
+    JsonNode p = protocol(asked);
+    assertEquals("bf16", p.get("dtype_requested").asText());
+    assertEquals(NATIVE_BF16 ? "bf16" : "float32", p.get("dtype").asText());
     assertEquals(!NATIVE_BF16, asked.err().contains("notice: --dtype bf16: this CPU has no"));
-    JsonObject forced = protocol(bench("bf16-emulated"));
-    assertEquals("bf16-emulated", forced.get("dtype_requested").getAsString());
-    assertEquals(NATIVE_BF16 ? "bf16" : "bf16-emulated", forced.get("dtype").getAsString());
+    JsonNode forced = protocol(bench("bf16-emulated"));
+    assertEquals("bf16-emulated", forced.get("dtype_requested").asText());
+    assertEquals(NATIVE_BF16 ? "bf16" : "bf16-emulated", forced.get("dtype").asText());
   }
 
   @Test
@@ -98,7 +98,7 @@ class LibtorchDtypeTest {
     return r;
   }
 
-  private static JsonObject protocol(ConfigCommandsTest.Run r) {
-    return JsonParser.parseString(r.out()).getAsJsonObject().getAsJsonObject("protocol");
+  private static JsonNode protocol(ConfigCommandsTest.Run r) {
+    return Json.parse(r.out()).get("protocol");
   }
 }

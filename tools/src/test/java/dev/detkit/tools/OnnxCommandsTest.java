@@ -3,11 +3,10 @@ package dev.detkit.tools;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.google.gson.JsonArray;
-import com.google.gson.JsonObject;
-import com.google.gson.JsonParser;
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.detkit.api.tensor.DType;
 import dev.detkit.api.testing.Fixtures;
+import dev.detkit.api.util.Json;
 import dev.detkit.export.OnnxGraph;
 import dev.detkit.export.OnnxWriter;
 import java.io.IOException;
@@ -30,18 +29,18 @@ class OnnxCommandsTest {
   @TempDir Path dir;
 
   private static void assertFixtureDetections(Path out) throws IOException {
-    JsonArray records = JsonParser.parseString(Files.readString(out)).getAsJsonArray();
-    JsonObject o = records.get(0).getAsJsonObject();
-    JsonArray dets = o.getAsJsonArray("detections");
+    JsonNode records = Json.parse(Files.readString(out));
+    JsonNode o = records.get(0);
+    JsonNode dets = o.get("detections");
     assertEquals(100, dets.size());
     var io = Fixtures.tensors("retinanet_effb0_small", "io.safetensors");
     long[] labels = io.get("det.labels").toLongs();
     float[] boxes = io.get("det.bboxes").toFloats();
     for (int i = 0; i < 100; i++) {
-      JsonObject d = dets.get(i).getAsJsonObject();
-      assertEquals(labels[i], d.get("label").getAsLong(), "label " + i);
+      JsonNode d = dets.get(i);
+      assertEquals(labels[i], d.get("label").asLong(), "label " + i);
       for (int c = 0; c < 4; c++) {
-        assertEquals(boxes[4 * i + c], d.getAsJsonArray("bbox").get(c).getAsDouble(), 1e-3);
+        assertEquals(boxes[4 * i + c], d.get("bbox").get(c).asDouble(), 1e-3);
       }
     }
   }

@@ -3,7 +3,7 @@ package dev.detkit.tools;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.google.gson.JsonParser;
+import dev.detkit.api.util.Json;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -27,7 +27,7 @@ class RecordWriterTest {
       assertTrue(partial.contains("\"a.jpg\"") && partial.contains("[1,2,3,4]"), partial);
       w.add(rec);
     }
-    assertEquals(2, JsonParser.parseString(Files.readString(out)).getAsJsonArray().size());
+    assertEquals(2, Json.parse(Files.readString(out)).size());
     Path lines = dir.resolve("r.jsonl");
     try (RecordWriter w = RecordWriter.toFile(lines)) {
       w.add(rec);
@@ -35,6 +35,6 @@ class RecordWriterTest {
     }
     Path empty = dir.resolve("e.json");
     RecordWriter.toFile(empty).close();
-    assertEquals(0, JsonParser.parseString(Files.readString(empty)).getAsJsonArray().size());
+    assertEquals(0, Json.parse(Files.readString(empty)).size());
   }
 }

@@ -3,8 +3,8 @@ package dev.detkit.tools;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.google.gson.JsonObject;
-import com.google.gson.JsonParser;
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.detkit.api.util.Json;
 import dev.detkit.tools.suite.SuiteCell;
 import dev.detkit.tools.suite.SuiteReport;
 import dev.detkit.tools.suite.SuiteRow;
@@ -43,17 +43,12 @@ class SuiteRepeatsTest {
       }
       SuiteCommand.summariseRepeats(dir, cells[c], 3);
     }
-    JsonObject ra =
-        JsonParser.parseString(Files.readString(dir.resolve(a.id() + ".json"))).getAsJsonObject();
-    assertEquals(2.2, ra.get("fps").getAsDouble());
-    assertEquals(2.0, ra.getAsJsonObject("repeats").get("fps_min").getAsDouble());
-    assertEquals(2.4, ra.getAsJsonObject("repeats").get("fps_max").getAsDouble());
+    JsonNode ra = Json.parse(Files.readString(dir.resolve(a.id() + ".json")));
+    assertEquals(2.2, ra.get("fps").asDouble());
+    assertEquals(2.0, ra.get("repeats").get("fps_min").asDouble());
+    assertEquals(2.4, ra.get("repeats").get("fps_max").asDouble());
     SuiteRow rowA = SuiteRow.of(a, ra);
-    SuiteRow rowB =
-        SuiteRow.of(
-            b,
-            JsonParser.parseString(Files.readString(dir.resolve(b.id() + ".json")))
-                .getAsJsonObject());
+    SuiteRow rowB = SuiteRow.of(b, Json.parse(Files.readString(dir.resolve(b.id() + ".json"))));
     assertTrue(rowA.overlaps(rowB), "[2.0-2.4] and [2.3-2.6] overlap");
     Path md = dir.resolve("results.md");
     SuiteReport.writeMarkdown("t", List.of(rowA, rowB), md);

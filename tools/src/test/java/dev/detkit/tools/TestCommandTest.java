@@ -3,10 +3,9 @@ package dev.detkit.tools;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.google.gson.JsonArray;
-import com.google.gson.JsonObject;
-import com.google.gson.JsonParser;
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.detkit.api.testing.Fixtures;
+import dev.detkit.api.util.Json;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -82,10 +81,9 @@ class TestCommandTest {
             "test_dataloader.dataset.data_prefix.img=images/",
             "test_dataloader.dataset.pipeline.1.scale=[320,320]");
     assertEquals(0, r.code(), r.err());
-    JsonObject protocol =
-        JsonParser.parseString(r.out()).getAsJsonObject().getAsJsonObject("protocol");
-    assertEquals(3, protocol.get("timed_images").getAsInt());
-    String input = protocol.get("input").getAsString();
+    JsonNode protocol = Json.parse(r.out()).get("protocol");
+    assertEquals(3, protocol.get("timed_images").asInt());
+    String input = protocol.get("input").asText();
     assertTrue(input.startsWith("test dataset ") && input.contains("(2 images, in order)"), input);
 
     ConfigCommandsTest.Run both =
@@ -121,9 +119,9 @@ class TestCommandTest {
     assertEquals(0, t.code(), t.err());
     assertTrue(t.err().contains("test ") && t.err().contains("it/s"), "progress: " + t.err());
     assertTrue(t.out().contains("bbox_mAP_copypaste"), t.out());
-    JsonArray dets = JsonParser.parseString(Files.readString(results)).getAsJsonArray();
+    JsonNode dets = Json.parse(Files.readString(results));
     assertEquals(200, dets.size(), "100 detections per image");
-    assertTrue(dets.get(0).getAsJsonObject().has("category_id"));
+    assertTrue(dets.get(0).has("category_id"));
     ConfigCommandsTest.Run e =
         ConfigCommandsTest.run(
             "eval",

@@ -1,11 +1,11 @@
 package dev.detkit.api.checkpoint;
 
-import com.google.gson.Gson;
-import com.google.gson.JsonElement;
-import com.google.gson.JsonObject;
-import com.google.gson.JsonParseException;
-import com.google.gson.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.detkit.api.tensor.Shape;
+import dev.detkit.api.util.Json;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
@@ -16,7 +16,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 
 /**
@@ -50,20 +49,21 @@ public final class Safetensors {
       }
       ByteBuffer hb = ByteBuffer.allocate((int) headerLen);
       ch.read(hb, 8);
-      JsonObject header =
-          JsonParser.parseString(new String(hb.array(), StandardCharsets.UTF_8)).getAsJsonObject();
+      JsonNode header = headerTree(new String(hb.array(), StandardCharsets.UTF_8));
       Map<String, String> out = new LinkedHashMap<>();
-      if (header.has("__metadata__")) {
-        header
-            .getAsJsonObject("__metadata__")
-            .entrySet()
-            .forEach(e -> out.put(e.getKey(), e.getValue().getAsString()));
+      JsonNode m = header.get("__metadata__");
+      if (m != null) {
+        if (!m.isObject()) {
+          throw new CheckpointException(
+              file + ": malformed safetensors header: __metadata__ is not an object");
+        }
+        m.properties().forEach(e -> out.put(e.getKey(), e.getValue().asText()));
       }
       return out;
+    } catch (JsonProcessingException e) {
+      throw new CheckpointException(file + ": malformed safetensors header: " + jsonProblem(e), e);
     } catch (IOException e) {
       throw new CheckpointException(file + ": cannot read: " + e.getMessage(), e);
-    } catch (JsonParseException | IllegalStateException e) {
-      throw new CheckpointException(file + ": malformed safetensors header: " + jsonProblem(e), e);
     }
   }
 
@@ -95,31 +95,27 @@ public final class Safetensors {
     }
     byte[] hb = new byte[(int) headerLen];
     buf.get(8, hb);
-    JsonObject header;
+    JsonNode header;
     try {
-      header = JsonParser.parseString(new String(hb, StandardCharsets.UTF_8)).getAsJsonObject();
-    } catch (JsonParseException | IllegalStateException e) {
+      header = headerTree(new String(hb, StandardCharsets.UTF_8));
+    } catch (JsonProcessingException e) {
       throw new CheckpointException(name + ": malformed safetensors header: " + jsonProblem(e), e);
     }
     long dataStart = 8 + headerLen;
     long dataLen = buf.capacity() - dataStart;
     Map<String, TensorData> out = new LinkedHashMap<>();
-    for (Map.Entry<String, JsonElement> e : header.entrySet()) {
+    for (Map.Entry<String, JsonNode> e : header.properties()) {
       if (e.getKey().equals("__metadata__")) {
         continue;
       }
       String key = e.getKey();
       try {
-        JsonObject t = e.getValue().getAsJsonObject();
-        StoredType type = StoredType.named(t.get("dtype").getAsString());
-        List<Long> dims =
-            new Gson()
-                .fromJson(
-                    t.get("shape"),
-                    new com.google.gson.reflect.TypeToken<List<Long>>() {}.getType());
-        long[] shape = dims.stream().mapToLong(Long::longValue).toArray();
-        long begin = t.getAsJsonArray("data_offsets").get(0).getAsLong();
-        long end = t.getAsJsonArray("data_offsets").get(1).getAsLong();
+        JsonNode t = e.getValue();
+        StoredType type = StoredType.named(text(t, "dtype"));
+        long[] shape = longs(t, "shape", -1);
+        long[] offsets = longs(t, "data_offsets", 2);
+        long begin = offsets[0];
+        long end = offsets[1];
         if (begin < 0 || end < begin || end > dataLen) {
           throw new CheckpointException(
               name
@@ -148,44 +144,69 @@ public final class Safetensors {
     return out;
   }
 
-  /** Gson's message without its JSON-path suffix and exception class names. */
-  private static String jsonProblem(RuntimeException e) {
-    String m = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
-    m = m.replaceFirst("^[\\w.]+Exception: ", "");
-    int path = m.indexOf(" path $");
-    m = path < 0 ? m : m.substring(0, path);
-    return m.lines().findFirst().orElse(m).replaceFirst("\\s*See https?://\\S+$", "").strip()
-        + " (not valid JSON: truncated or not a safetensors file?)";
+  /** The header as an object; anything else (an array, a number) is malformed. */
+  private static JsonNode headerTree(String text) throws JsonProcessingException {
+    JsonNode n = Json.tree(text);
+    if (!n.isObject()) {
+      throw new com.fasterxml.jackson.core.JsonParseException(
+          null,
+          "expected an object, got " + n.getNodeType().name().toLowerCase(java.util.Locale.ROOT));
+    }
+    return n;
+  }
+
+  private static String text(JsonNode t, String key) {
+    JsonNode v = t.get(key);
+    if (v == null || !v.isTextual()) {
+      throw new IllegalArgumentException("'" + key + "' must be a string");
+    }
+    return v.asText();
+  }
+
+  /** An array of integers ({@code n} of them, any number when negative). */
+  private static long[] longs(JsonNode t, String key, int n) {
+    JsonNode v = t.get(key);
+    if (v == null || !v.isArray() || (n >= 0 && v.size() != n)) {
+      throw new IllegalArgumentException(
+          "'" + key + "' must be a list of " + (n >= 0 ? n + " " : "") + "integers");
+    }
+    long[] out = new long[v.size()];
+    for (int i = 0; i < out.length; i++) {
+      if (!v.get(i).canConvertToExactIntegral() || !v.get(i).canConvertToLong()) {
+        throw new IllegalArgumentException("'" + key + "' must be a list of integers, got " + v);
+      }
+      out[i] = v.get(i).asLong();
+    }
+    return out;
+  }
+
+  /** Jackson's message on one line, without the excerpt of the header. */
+  private static String jsonProblem(JsonProcessingException e) {
+    return Json.problem(e) + " (not valid JSON: truncated or not a safetensors file?)";
   }
 
   /** Writes tensors (in map order) with optional string metadata. */
   public static void write(
       Path file, Map<String, TensorData> tensors, Map<String, String> metadata) {
-    JsonObject header = new JsonObject();
+    ObjectNode header = Json.object();
     if (metadata != null && !metadata.isEmpty()) {
-      JsonObject m = new JsonObject();
-      metadata.forEach(m::addProperty);
-      header.add("__metadata__", m);
+      ObjectNode m = header.putObject("__metadata__");
+      metadata.forEach(m::put);
     }
     long offset = 0;
     for (Map.Entry<String, TensorData> e : tensors.entrySet()) {
       TensorData t = e.getValue();
-      JsonObject o = new JsonObject();
-      o.addProperty("dtype", t.type().name());
-      com.google.gson.JsonArray shape = new com.google.gson.JsonArray();
+      ObjectNode o = header.putObject(e.getKey());
+      o.put("dtype", t.type().name());
+      ArrayNode shape = o.putArray("shape");
       for (int d : t.shape().dims()) {
         shape.add(d);
       }
-      o.add("shape", shape);
-      com.google.gson.JsonArray off = new com.google.gson.JsonArray();
       long len = t.bytes().remaining();
-      off.add(offset);
-      off.add(offset + len);
-      o.add("data_offsets", off);
-      header.add(e.getKey(), o);
+      o.putArray("data_offsets").add(offset).add(offset + len);
       offset += len;
     }
-    byte[] hb = header.toString().getBytes(StandardCharsets.UTF_8);
+    byte[] hb = Json.compact(header).getBytes(StandardCharsets.UTF_8);
     int pad = (8 - hb.length % 8) % 8;
     Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
     try (OutputStream os = Files.newOutputStream(tmp)) {

@@ -33,7 +33,8 @@ public final class Conv2d extends Layer {
   private int cachedW = -1;
   private Conv2dOptions cached;
 
-  public Conv2d(
+  /** Positional, for {@link Builder#build} only: callers name the numbers through the builder. */
+  private Conv2d(
       Backend b,
       Random rnd,
       int in,

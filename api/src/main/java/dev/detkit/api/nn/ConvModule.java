@@ -19,26 +19,13 @@ public final class ConvModule extends Layer {
   private final boolean sharedConv;
 
   /**
+   * Positional, for {@link Builder#build} only: callers name the numbers through the builder.
+   *
    * @param norm null for no norm layer
    * @param mode symmetric padding ({@code padding}) or TF-SAME (padding ignored)
+   * @param bias mmcv's {@code bias} ('auto' resolved by the builder: a bias exactly without norm)
    */
-  public ConvModule(
-      Backend b,
-      Random rnd,
-      int in,
-      int out,
-      int kernel,
-      int stride,
-      int padding,
-      int groups,
-      Conv2d.PaddingMode mode,
-      NormCfg norm,
-      Activation act) {
-    this(b, rnd, in, out, kernel, stride, padding, groups, mode, norm, act, norm == null);
-  }
-
-  /** As above with mmcv's explicit {@code bias} (FCOS's {@code conv_bias=True}: bias and GN). */
-  public ConvModule(
+  private ConvModule(
       Backend b,
       Random rnd,
       int in,
@@ -53,7 +40,15 @@ public final class ConvModule extends Layer {
       boolean bias) {
     this.conv =
         register(
-            "conv", new Conv2d(b, rnd, in, out, kernel, stride, padding, 1, groups, bias, mode));
+            "conv",
+            Conv2d.builder(b, rnd, in, out)
+                .kernel(kernel)
+                .stride(stride)
+                .padding(padding)
+                .groups(groups)
+                .bias(bias)
+                .mode(mode)
+                .build());
     this.norm = norm == null ? null : register(norm.abbreviation(), norm.build(b, out));
     this.bn = this.norm instanceof BatchNorm2d n ? n : null;
     this.act = act;

@@ -17,7 +17,47 @@ public final class EdgeResidual extends Layer {
   private final boolean residual;
   private final DropPath dropPath;
 
-  public EdgeResidual(
+  /**
+   * A fused MBConv by named options ({@code EdgeResidual.builder(b, rnd, in, out).mid(in * 4)
+   * .kernel(3).stride(2).build()}); defaults in {@link MBConvOptions}, with the residual on.
+   */
+  public static Builder builder(Backend b, Random rnd, int in, int out) {
+    return new Builder(b, rnd, in, out);
+  }
+
+  /** Named options for {@link EdgeResidual}: the shared ones plus whether to keep the residual. */
+  public static final class Builder extends MBConvOptions<Builder> {
+    private boolean withResidual = true;
+
+    private Builder(Backend b, Random rnd, int in, int out) {
+      super(b, rnd, in, out);
+    }
+
+    /** mmcls' {@code with_residual}: false drops the shortcut even where shapes allow it. */
+    public Builder residual(boolean with) {
+      this.withResidual = with;
+      return this;
+    }
+
+    public EdgeResidual build() {
+      return new EdgeResidual(
+          backend,
+          rnd,
+          in,
+          out,
+          mid,
+          kernel,
+          stride,
+          seRatio,
+          withResidual,
+          mode,
+          norm,
+          act,
+          dropPathRate);
+    }
+  }
+
+  private EdgeResidual(
       Backend b,
       Random rnd,
       int in,

@@ -19,9 +19,29 @@ public final class InvertedResidual extends Layer {
   private final DropPath dropPath;
 
   /**
+   * An MBConv by named options ({@code InvertedResidual.builder(b, rnd, in, out).mid(in * 6)
+   * .kernel(5).stride(2).seRatio(24).act(SILU).build()}); defaults in {@link MBConvOptions}.
+   */
+  public static Builder builder(Backend b, Random rnd, int in, int out) {
+    return new Builder(b, rnd, in, out);
+  }
+
+  /** Named options for {@link InvertedResidual}. */
+  public static final class Builder extends MBConvOptions<Builder> {
+    private Builder(Backend b, Random rnd, int in, int out) {
+      super(b, rnd, in, out);
+    }
+
+    public InvertedResidual build() {
+      return new InvertedResidual(
+          backend, rnd, in, out, mid, kernel, stride, seRatio, mode, norm, act, dropPathRate);
+    }
+  }
+
+  /**
    * @param seRatio the SE ratio (expand * se_ratio), or 0 for no SE
    */
-  public InvertedResidual(
+  private InvertedResidual(
       Backend b,
       Random rnd,
       int in,

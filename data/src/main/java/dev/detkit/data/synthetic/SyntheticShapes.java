@@ -1,6 +1,6 @@
 package dev.detkit.data.synthetic;
 
-import com.google.gson.GsonBuilder;
+import dev.detkit.api.util.Json;
 import dev.detkit.data.OpenCv;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -103,8 +103,7 @@ public final class SyntheticShapes {
       coco.put("annotations", anns);
       coco.put("categories", cats);
       Files.writeString(
-          root.resolve("annotations").resolve("instances_" + name + ".json"),
-          new GsonBuilder().create().toJson(coco));
+          root.resolve("annotations").resolve("instances_" + name + ".json"), Json.compact(coco));
     } catch (IOException e) {
       throw new UncheckedIOException("cannot write the synthetic dataset under " + root, e);
     }

@@ -1,11 +1,9 @@
 package dev.detkit.tools.suite;
 
-import com.google.gson.GsonBuilder;
-import com.google.gson.JsonArray;
-import com.google.gson.JsonElement;
-import com.google.gson.JsonObject;
-import com.google.gson.JsonParseException;
-import com.google.gson.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.detkit.api.util.Json;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -32,22 +30,20 @@ public record SuiteManifest(String name, List<SuiteCell> cells) {
    * harmless.
    */
   public void write(Path outDir) throws IOException {
-    JsonObject o = new JsonObject();
-    o.addProperty("name", name);
-    JsonArray arr = new JsonArray();
+    ObjectNode o = Json.object();
+    o.put("name", name);
+    var arr = o.putArray("cells");
     for (SuiteCell c : cells) {
-      JsonObject j = new JsonObject();
-      j.addProperty("id", c.id());
-      j.addProperty("config", c.config().toAbsolutePath().toString());
-      j.addProperty("backend", c.backend());
-      j.addProperty("height", c.height());
-      j.addProperty("width", c.width());
-      j.addProperty("dtype", c.dtype());
-      arr.add(j);
+      arr.addObject()
+          .put("id", c.id())
+          .put("config", c.config().toAbsolutePath().toString())
+          .put("backend", c.backend())
+          .put("height", c.height())
+          .put("width", c.width())
+          .put("dtype", c.dtype());
     }
-    o.add("cells", arr);
     Path tmp = Files.createTempFile(outDir, "suite.json.", ".partial");
-    Files.writeString(tmp, new GsonBuilder().setPrettyPrinting().create().toJson(o) + "\n");
+    Files.writeString(tmp, Json.pretty(o) + "\n");
     Files.move(
         tmp, file(outDir), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
   }
@@ -60,22 +56,32 @@ public record SuiteManifest(String name, List<SuiteCell> cells) {
           f + ": not found (not the --out folder of a suite run?)");
     }
     try {
-      JsonObject o = JsonParser.parseString(Files.readString(f)).getAsJsonObject();
+      JsonNode o = Json.tree(Files.readString(f));
       List<SuiteCell> cells = new ArrayList<>();
-      for (JsonElement e : o.getAsJsonArray("cells")) {
-        JsonObject c = e.getAsJsonObject();
+      for (JsonNode c : need(o, "cells")) {
         cells.add(
             new SuiteCell(
-                Path.of(c.get("config").getAsString()),
-                c.get("backend").getAsString(),
-                c.get("height").getAsInt(),
-                c.get("width").getAsInt(),
-                c.has("dtype") ? c.get("dtype").getAsString() : "float32"));
+                Path.of(need(c, "config").asText()),
+                need(c, "backend").asText(),
+                need(c, "height").asInt(),
+                need(c, "width").asInt(),
+                c.has("dtype") ? c.get("dtype").asText() : "float32"));
       }
-      return new SuiteManifest(o.get("name").getAsString(), cells);
-    } catch (JsonParseException | IllegalStateException | NullPointerException e) {
+      return new SuiteManifest(need(o, "name").asText(), cells);
+    } catch (JsonProcessingException e) {
+      throw new dev.detkit.api.config.ConfigException(
+          f + ": not a suite manifest (" + Json.problem(e) + ")");
+    } catch (IllegalStateException e) {
       throw new dev.detkit.api.config.ConfigException(
           f + ": not a suite manifest (" + e.getMessage() + ")");
     }
+  }
+
+  private static JsonNode need(JsonNode o, String key) {
+    JsonNode v = o.get(key);
+    if (v == null || v.isNull()) {
+      throw new IllegalStateException("missing '" + key + "'");
+    }
+    return v;
   }
 }

@@ -1,6 +1,6 @@
 package dev.detkit.tools.suite;
 
-import com.google.gson.JsonObject;
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.detkit.api.config.CfgMap;
 import dev.detkit.api.config.CfgNode;
 import dev.detkit.api.config.CfgScalar;
@@ -44,28 +44,26 @@ public record SuiteRow(
     String dtype) {
 
   /** Reads the figures from a benchmark record. */
-  public static SuiteRow of(SuiteCell cell, JsonObject rec) {
-    double fps = rec.get("fps").getAsDouble();
-    JsonObject rep = rec.has("repeats") ? rec.getAsJsonObject("repeats") : null;
-    JsonObject peak = rec.has("peak") ? rec.getAsJsonObject("peak") : null;
-    JsonObject protocol = rec.has("protocol") ? rec.getAsJsonObject("protocol") : null;
+  public static SuiteRow of(SuiteCell cell, JsonNode rec) {
+    double fps = rec.get("fps").asDouble();
+    JsonNode rep = rec.get("repeats");
+    JsonNode peak = rec.get("peak");
+    JsonNode protocol = rec.get("protocol");
     return new SuiteRow(
         backboneName(cell),
         cell,
-        rec.get("params").getAsLong(),
-        rec.has("flops") ? rec.get("flops").getAsLong() / 1e9 : Double.NaN,
+        rec.get("params").asLong(),
+        rec.has("flops") ? rec.get("flops").asLong() / 1e9 : Double.NaN,
         fps,
-        rec.getAsJsonObject("latency_ms").getAsJsonObject("end_to_end").get("mean").getAsDouble(),
-        rec.getAsJsonObject("memory_mb").get("rss_peak").getAsDouble(),
-        rec.has("bbox_mAP") ? rec.get("bbox_mAP").getAsDouble() : Double.NaN,
-        rep == null ? fps : rep.get("fps_min").getAsDouble(),
-        rep == null ? fps : rep.get("fps_max").getAsDouble(),
-        rep == null ? 1 : rep.get("count").getAsInt(),
-        rec.has("achieved_gflops") ? rec.get("achieved_gflops").getAsDouble() : Double.NaN,
-        peak == null ? Double.NaN : peak.get("fraction_of_matmul").getAsDouble(),
-        protocol != null && protocol.has("dtype")
-            ? protocol.get("dtype").getAsString()
-            : "float32");
+        rec.get("latency_ms").get("end_to_end").get("mean").asDouble(),
+        rec.get("memory_mb").get("rss_peak").asDouble(),
+        rec.has("bbox_mAP") ? rec.get("bbox_mAP").asDouble() : Double.NaN,
+        rep == null ? fps : rep.get("fps_min").asDouble(),
+        rep == null ? fps : rep.get("fps_max").asDouble(),
+        rep == null ? 1 : rep.get("count").asInt(),
+        rec.has("achieved_gflops") ? rec.get("achieved_gflops").asDouble() : Double.NaN,
+        peak == null ? Double.NaN : peak.get("fraction_of_matmul").asDouble(),
+        protocol != null && protocol.has("dtype") ? protocol.get("dtype").asText() : "float32");
   }
 
   /** The backend with the dtype that ran where it is not float32 or not what the cell asked. */
