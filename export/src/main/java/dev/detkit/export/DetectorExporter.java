@@ -25,6 +25,24 @@ public final class DetectorExporter {
   /** The opset written by default (PyTorch 2.x's exporter default). */
   public static final int DEFAULT_OPSET = 17;
 
+  /**
+   * Identifies the exporter's build, for caches of exported files: the jar (or class folder) this
+   * class was loaded from, with its size and modification time, so a rebuilt exporter (a SNAPSHOT
+   * whose version string does not change) never serves a graph written by an older one.
+   */
+  public static String buildId() {
+    try {
+      Path p =
+          Path.of(DetectorExporter.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+      // In a class folder Maven recompiles the whole module on any change, so one class dates it.
+      Path f = Files.isDirectory(p) ? p.resolve("dev/detkit/export/RecordingKernels.class") : p;
+      return p + ":" + Files.size(f) + ":" + Files.getLastModifiedTime(f).toMillis();
+    } catch (IOException | java.net.URISyntaxException | RuntimeException e) {
+      // No readable code source (an unusual class loader): the version string alone keys the cache.
+      return "unknown";
+    }
+  }
+
   /** The oldest and newest opsets the recorded ops are written for. */
   public static final int MIN_OPSET = 13;
 
