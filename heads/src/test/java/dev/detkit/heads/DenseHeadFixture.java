@@ -23,6 +23,7 @@ import dev.detkit.api.structures.ImageMeta;
 import dev.detkit.api.tensor.Backend;
 import dev.detkit.api.tensor.Tensor;
 import dev.detkit.api.testing.Fixtures;
+import dev.detkit.api.testing.TestRuntime;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -54,7 +55,7 @@ final class DenseHeadFixture {
   DenseHead head(Backend b) {
     JsonObject cfg = meta.getAsJsonObject("head_cfg").deepCopy();
     CfgMap map = (CfgMap) Yaml.parseValue(cfg.toString(), new Origin("meta.json", 0));
-    Registry r = Registry.get();
+    Registry r = TestRuntime.registry();
     DenseHead head =
         r.build(
             new ComponentConfig(ComponentKind.HEAD, map, "bbox_head"),

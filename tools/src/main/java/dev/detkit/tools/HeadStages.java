@@ -5,7 +5,6 @@ import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParseException;
 import com.google.gson.JsonParser;
-import dev.detkit.api.backend.Backends;
 import dev.detkit.api.checkpoint.Checkpoints;
 import dev.detkit.api.checkpoint.Safetensors;
 import dev.detkit.api.checkpoint.TensorData;
@@ -53,11 +52,11 @@ final class HeadStages {
   int run() {
     PrintWriter log = c.spec.commandLine().getOut();
     ResolvedConfig cfg = c.configOptions.loadConfig();
-    Backend b = Backends.get(c.backend);
+    Backend b = c.backends.get(c.backend);
     SingleStageDetector net =
         ModelLoader.detector(
             cfg,
-            new BuildContext(c.registry, b),
+            new BuildContext(c.registry, b, c.backends.options()),
             null,
             c.spec.commandLine().getErr(),
             SingleStageDetector.class);

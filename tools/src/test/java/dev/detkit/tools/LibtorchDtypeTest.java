@@ -6,8 +6,8 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
-import dev.detkit.api.backend.Backends;
 import dev.detkit.api.backend.CpuFeatures;
+import dev.detkit.api.testing.TestRuntime;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -30,7 +30,7 @@ class LibtorchDtypeTest {
   @BeforeAll
   static void backendFolderBuilt() {
     assumeTrue(
-        Backends.names().contains("libtorch"),
+        TestRuntime.backends().names().contains("libtorch"),
         "libtorch backend folder not built (mvn package builds backends/libtorch/target/backend)");
   }
 
