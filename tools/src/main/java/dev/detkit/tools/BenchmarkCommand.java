@@ -251,7 +251,7 @@ final class BenchmarkCommand implements Callable<Integer> {
       env.put("backend", OnnxModels.BACKEND);
       env.put(
           "backend_version", OrtNetwork.version() + " (pre/post-processing on " + b.name() + ")");
-      env.put("threads", OrtNetwork.threads());
+      env.put("threads", OrtNetwork.threads(ctx.options().ortThreads()));
     }
     rec.put("env", env);
     Map<String, Object> protocol = new LinkedHashMap<>();

@@ -124,6 +124,7 @@ final class OnnxModels {
     ExportCache cache = ExportCache.under(ctx.options().cachePath());
     return new OrtNetwork(
         host,
+        ctx.options().ortThreads(),
         shape -> {
           String key =
               ExportCache.key(
@@ -158,7 +159,8 @@ final class OnnxModels {
   static ResolvedConfig configOf(Path model) {
     OutputPaths.checkReadable(model, "--model");
     Map<String, String> meta;
-    try (var s = OrtNetwork.open(model)) {
+    // One thread: only the metadata is read.
+    try (var s = OrtNetwork.open(model, 1)) {
       meta = s.getMetadata().getCustomMetadata();
     } catch (BadModelException e) {
       throw new UserError(e.getMessage());
@@ -195,6 +197,9 @@ final class OnnxModels {
         ctx.registry()
             .build(
                 ComponentKind.DETECTOR, cfg.map("model"), "model", SingleStageDetector.class, ctx);
-    return new OrtDetector(det, ctx.backend(), new OrtNetwork(ctx.backend(), shape -> model));
+    return new OrtDetector(
+        det,
+        ctx.backend(),
+        new OrtNetwork(ctx.backend(), ctx.options().ortThreads(), shape -> model));
   }
 }

@@ -100,7 +100,7 @@ class ConfigZooTest {
     DetectorExporter.optimize(rb.graph());
     Path file = tmp.resolve(config.replace('/', '_') + ".onnx");
     DetectorExporter.write(rb.graph(), DetectorExporter.DEFAULT_OPSET, "test", Map.of(), file);
-    try (OrtSession s = OrtNetwork.open(file);
+    try (OrtSession s = OrtNetwork.open(file, 0);
         OnnxTensor in =
             OnnxTensor.createTensor(
                 OrtEnvironment.getEnvironment(), FloatBuffer.wrap(x), new long[] {1, 3, 128, 128});

@@ -28,6 +28,11 @@ import java.util.function.UnaryOperator;
  * @param allReduce {@code detkit.ddp.allreduce} / {@code DETKIT_DDP_ALLREDUCE}: data-parallel
  *     gradient all-reduce, {@code bucketed} (default: c10d's Reducer where the group has one) or
  *     {@code flat} (one coalesced all-reduce after backward)
+ * @param ortThreads {@code detkit.ortThreads} / {@code DETKIT_ORT_THREADS}, else {@code
+ *     OMP_NUM_THREADS}: ONNX Runtime's intra-op threads (0, the default: the JVM's cores)
+ * @param torchHome {@code detkit.torchHome} / {@code TORCH_HOME} (torch's own variable): where
+ *     {@code init_cfg} looks for torch hub's cached checkpoints, under {@code hub/checkpoints}
+ *     (default {@code ~/.cache/torch})
  */
 public record RuntimeOptions(
     String layout,
@@ -36,7 +41,9 @@ public record RuntimeOptions(
     String progress,
     String backend,
     String cacheDir,
-    String allReduce)
+    String allReduce,
+    int ortThreads,
+    String torchHome)
     implements Serializable {
   private static final long serialVersionUID = 1L;
 
@@ -67,6 +74,12 @@ public record RuntimeOptions(
     if (threads < 0) {
       throw new ConfigException("detkit.threads: expected 0 or more, got " + threads);
     }
+    if (ortThreads < 0) {
+      throw new ConfigException("detkit.ortThreads: expected 0 or more, got " + ortThreads);
+    }
+    if (torchHome == null || torchHome.isBlank()) {
+      throw new ConfigException("TORCH_HOME: expected a folder, got nothing");
+    }
     if (backend == null || backend.isBlank()) {
       throw new ConfigException("detkit.backend: expected a backend name, got nothing");
     }
@@ -87,13 +100,16 @@ public record RuntimeOptions(
     if (!foldBn.equals("true") && !foldBn.equals("false")) {
       throw new ConfigException("detkit.foldBn: expected true or false, got '" + foldBn + "'");
     }
-    String threads = s.get("threads", "DETKIT_THREADS", "0");
-    int n;
-    try {
-      n = Integer.parseInt(threads.trim());
-    } catch (NumberFormatException e) {
-      throw new ConfigException("detkit.threads: expected an integer, got '" + threads + "'");
-    }
+    int n = integer("detkit.threads", s.get("threads", "DETKIT_THREADS", "0"));
+    // OMP_NUM_THREADS is the fallback ONNX Runtime's own tools honour.
+    String omp = env.apply("OMP_NUM_THREADS");
+    int ort =
+        integer(
+            "detkit.ortThreads",
+            s.get(
+                "ortThreads",
+                "DETKIT_ORT_THREADS",
+                omp != null && omp.trim().matches("\\d+") ? omp.trim() : "0"));
     return new RuntimeOptions(
         s.get("layout", "DETKIT_LAYOUT", "nchw"),
         foldBn.equals("true"),
@@ -101,27 +117,41 @@ public record RuntimeOptions(
         s.get("progress", "DETKIT_PROGRESS", "auto"),
         s.get("backend", "DETKIT_BACKEND", DEFAULT_BACKEND),
         s.get("cache", "DETKIT_CACHE", Path.of(home, ".cache", "detkit").toString()),
-        s.get("ddp.allreduce", "DETKIT_DDP_ALLREDUCE", "bucketed"));
+        s.get("ddp.allreduce", "DETKIT_DDP_ALLREDUCE", "bucketed"),
+        ort,
+        s.get("torchHome", "TORCH_HOME", Path.of(home, ".cache", "torch").toString()));
+  }
+
+  private static int integer(String key, String text) {
+    try {
+      return Integer.parseInt(text.trim());
+    } catch (NumberFormatException e) {
+      throw new ConfigException(key + ": expected an integer, got '" + text + "'");
+    }
   }
 
   /** {@code --layout}'s value in place of this layout. */
   public RuntimeOptions withLayout(String layout) {
-    return new RuntimeOptions(layout, foldBn, threads, progress, backend, cacheDir, allReduce);
+    return new RuntimeOptions(
+        layout, foldBn, threads, progress, backend, cacheDir, allReduce, ortThreads, torchHome);
   }
 
   /** {@code threads} in place of this thread count. */
   public RuntimeOptions withThreads(int threads) {
-    return new RuntimeOptions(layout, foldBn, threads, progress, backend, cacheDir, allReduce);
+    return new RuntimeOptions(
+        layout, foldBn, threads, progress, backend, cacheDir, allReduce, ortThreads, torchHome);
   }
 
   /** {@code cacheDir} in place of this cache folder. */
   public RuntimeOptions withCacheDir(String cacheDir) {
-    return new RuntimeOptions(layout, foldBn, threads, progress, backend, cacheDir, allReduce);
+    return new RuntimeOptions(
+        layout, foldBn, threads, progress, backend, cacheDir, allReduce, ortThreads, torchHome);
   }
 
   /** {@code foldBn} in place of this choice. */
   public RuntimeOptions withFoldBn(boolean foldBn) {
-    return new RuntimeOptions(layout, foldBn, threads, progress, backend, cacheDir, allReduce);
+    return new RuntimeOptions(
+        layout, foldBn, threads, progress, backend, cacheDir, allReduce, ortThreads, torchHome);
   }
 
   /** True when inference inputs go channels-last. */
@@ -132,6 +162,11 @@ public record RuntimeOptions(
   /** True for the flat, after-backward all-reduce. */
   public boolean flatAllReduce() {
     return allReduce.equals("flat");
+  }
+
+  /** Where torch hub keeps downloaded checkpoints ({@code $TORCH_HOME/hub/checkpoints}). */
+  public Path hubCheckpoints() {
+    return Path.of(torchHome, "hub", "checkpoints");
   }
 
   /** The folder of caches. */

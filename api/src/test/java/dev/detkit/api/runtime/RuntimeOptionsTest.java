@@ -28,7 +28,9 @@ class RuntimeOptionsTest {
             "auto",
             "djl",
             Path.of("/home/u", ".cache", "detkit").toString(),
-            "bucketed"),
+            "bucketed",
+            0,
+            Path.of("/home/u", ".cache", "torch").toString()),
         o);
   }
 
@@ -42,11 +44,18 @@ class RuntimeOptionsTest {
             "DETKIT_FOLD_BN", "false",
             "DETKIT_PROGRESS", "bar",
             "DETKIT_BACKEND", "nd4j",
-            "DETKIT_DDP_ALLREDUCE", "flat");
+            "DETKIT_DDP_ALLREDUCE", "flat",
+            "DETKIT_ORT_THREADS", "5",
+            "OMP_NUM_THREADS", "6",
+            "TORCH_HOME", "/env/torch");
     RuntimeOptions fromEnv = read(Map.of(), env);
     assertEquals(
-        new RuntimeOptions("channels_last", false, 3, "bar", "nd4j", "/env/cache", "flat"),
+        new RuntimeOptions(
+            "channels_last", false, 3, "bar", "nd4j", "/env/cache", "flat", 5, "/env/torch"),
         fromEnv);
+    assertEquals(Path.of("/env/torch", "hub", "checkpoints"), fromEnv.hubCheckpoints());
+    // OMP_NUM_THREADS is ONNX Runtime's fallback.
+    assertEquals(6, read(Map.of(), Map.of("OMP_NUM_THREADS", "6")).ortThreads());
     Map<String, String> props =
         Map.of(
             "detkit.layout", "nchw",
@@ -55,9 +64,12 @@ class RuntimeOptionsTest {
             "detkit.foldBn", "true",
             "detkit.progress", "lines",
             "detkit.backend", "libtorch",
-            "detkit.ddp.allreduce", "bucketed");
+            "detkit.ddp.allreduce", "bucketed",
+            "detkit.ortThreads", "2",
+            "detkit.torchHome", "/prop/torch");
     assertEquals(
-        new RuntimeOptions("nchw", true, 1, "lines", "libtorch", "/prop/cache", "bucketed"),
+        new RuntimeOptions(
+            "nchw", true, 1, "lines", "libtorch", "/prop/cache", "bucketed", 2, "/prop/torch"),
         read(props, env));
   }
 
