@@ -39,7 +39,7 @@ public final class EfficientNet extends Module implements Backbone {
       summary = "EfficientNet b0..b8 and EdgeTPU es/em/el (mmdet's), TF-SAME padding")
   public static EfficientNet build(Args args, BuildContext ctx) {
     EfficientNet net = new EfficientNet(args, ctx.backend());
-    Pretrained.apply(net, args.initCfg(), ctx.backend(), "EfficientNet");
+    Pretrained.apply(net, args.initCfg(), ctx, "EfficientNet");
     return net;
   }
 

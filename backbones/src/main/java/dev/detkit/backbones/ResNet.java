@@ -34,7 +34,7 @@ public final class ResNet extends Module implements Backbone {
       summary = "ResNet 18/34/50/101/152 (mmdet's key names)")
   public static ResNet build(Args args, BuildContext ctx) {
     ResNet net = new ResNet(args, ctx.backend());
-    Pretrained.apply(net, args.initCfg(), ctx.backend(), "ResNet");
+    Pretrained.apply(net, args.initCfg(), ctx, "ResNet");
     return net;
   }
 

@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.detkit.api.backend.Backends;
 import dev.detkit.api.config.CfgMap;
 import dev.detkit.api.config.ConfigException;
 import dev.detkit.api.config.Origin;
@@ -20,6 +19,7 @@ import dev.detkit.api.tensor.Backend;
 import dev.detkit.api.tensor.DType;
 import dev.detkit.api.tensor.Tensor;
 import dev.detkit.api.tensor.TensorScope;
+import dev.detkit.api.testing.TestRuntime;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
@@ -34,8 +34,8 @@ import org.junit.jupiter.params.provider.ValueSource;
  * forward pass, parameter counts match the reference (timm's test_models idea).
  */
 class BackboneRegistryTest {
-  static final Registry REGISTRY = Registry.get();
-  static final Backend DJL = Backends.get("djl");
+  static final Registry REGISTRY = TestRuntime.registry();
+  static final Backend DJL = TestRuntime.backend("djl");
 
   static Backbone build(String yaml) {
     CfgMap cfg = (CfgMap) Yaml.parseValue(yaml, new Origin("test", 0));

@@ -3,7 +3,6 @@ package dev.detkit.backbones;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.detkit.api.backend.Backends;
 import dev.detkit.api.checkpoint.Checkpoints;
 import dev.detkit.api.checkpoint.TensorData;
 import dev.detkit.api.config.CfgMap;
@@ -19,6 +18,7 @@ import dev.detkit.api.tensor.Backend;
 import dev.detkit.api.tensor.Tensor;
 import dev.detkit.api.tensor.TensorScope;
 import dev.detkit.api.testing.Fixtures;
+import dev.detkit.api.testing.TestRuntime;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -53,7 +53,7 @@ class EfficientNetParityTest {
                 "{type: EfficientNet, arch: b0, drop_path_rate: 0.0, out_indices: [3, 4, 5], frozen_stages: 0,"
                     + " norm_cfg: {type: BN, requires_grad: true, eps: 0.001, momentum: 0.01}, norm_eval: false}",
                 new Origin("fixture meta.json", 0));
-    Registry r = Registry.get();
+    Registry r = TestRuntime.registry();
     return (EfficientNet)
         r.build(
             ComponentKind.BACKBONE, cfg, "model.backbone", Backbone.class, new BuildContext(r, b));
@@ -62,7 +62,7 @@ class EfficientNetParityTest {
   @ParameterizedTest(name = "{0} {1}")
   @MethodSource("cases")
   void backboneMatchesMmdetection(String backend, String weights) {
-    Backend b = Backends.get(backend);
+    Backend b = TestRuntime.backend(backend);
     Path dir = Fixtures.dir(FIXTURE);
     try (EfficientNet net = build(b);
         TensorScope scope = TensorScope.open()) {
@@ -98,7 +98,7 @@ class EfficientNetParityTest {
   @ParameterizedTest(name = "{0} {1}")
   @MethodSource("cases")
   void stateDictKeysAndShapesAreMmdetections(String backend, String weights) {
-    Backend b = Backends.get(backend);
+    Backend b = TestRuntime.backend(backend);
     Path dir = Fixtures.dir(FIXTURE);
     try (EfficientNet net = build(b)) {
       Map<String, TensorData> sd =

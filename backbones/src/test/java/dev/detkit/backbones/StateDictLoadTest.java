@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.detkit.api.backend.Backends;
 import dev.detkit.api.checkpoint.CheckpointException;
 import dev.detkit.api.checkpoint.Checkpoints;
 import dev.detkit.api.checkpoint.Safetensors;
@@ -18,6 +17,7 @@ import dev.detkit.api.tensor.Backend;
 import dev.detkit.api.tensor.DType;
 import dev.detkit.api.tensor.Shape;
 import dev.detkit.api.testing.Fixtures;
+import dev.detkit.api.testing.TestRuntime;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -28,7 +28,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** Strict and non-strict loading, mmengine's report, tied weights, and nothing half-loaded. */
 class StateDictLoadTest {
-  static final Backend B = Backends.get("djl");
+  static final Backend B = TestRuntime.backend("djl");
 
   @TempDir Path dir;
 

@@ -8,7 +8,7 @@ import dev.detkit.api.config.ConfigException;
 import dev.detkit.api.config.Origin;
 import dev.detkit.api.config.Yaml;
 import dev.detkit.api.registry.BuildContext;
-import dev.detkit.api.registry.Registry;
+import dev.detkit.api.testing.TestRuntime;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.opencv.core.CvType;
@@ -18,13 +18,13 @@ import org.opencv.core.Scalar;
 /** Pad (mmdet's) and Resize without keep_ratio, built from config. */
 class PadAndResizeTest {
   static Transform build(String yaml) {
-    return Registry.get()
+    return TestRuntime.registry()
         .build(
             dev.detkit.api.registry.ComponentKind.TRANSFORM,
             (dev.detkit.api.config.CfgMap) Yaml.parseValue(yaml, new Origin("test", 0)),
             "pipeline.0",
             Transform.class,
-            new BuildContext(Registry.get(), null));
+            new BuildContext(TestRuntime.registry(), null));
   }
 
   static Results image(int h, int w, int value) {

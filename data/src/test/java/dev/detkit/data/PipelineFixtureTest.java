@@ -10,9 +10,9 @@ import dev.detkit.api.config.CfgNode;
 import dev.detkit.api.config.Origin;
 import dev.detkit.api.config.Yaml;
 import dev.detkit.api.registry.BuildContext;
-import dev.detkit.api.registry.Registry;
 import dev.detkit.api.structures.DetSample;
 import dev.detkit.api.testing.Fixtures;
+import dev.detkit.api.testing.TestRuntime;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -38,7 +38,7 @@ class PipelineFixtureTest {
                 + " {type: PackDetInputs, meta_keys: [img_id, img_path, ori_shape, img_shape, scale_factor]}]",
             new Origin("test", 0));
     return Pipeline.build(
-        cfg, "test_dataloader.dataset.pipeline", new BuildContext(Registry.get(), null));
+        cfg, "test_dataloader.dataset.pipeline", new BuildContext(TestRuntime.registry(), null));
   }
 
   @Test

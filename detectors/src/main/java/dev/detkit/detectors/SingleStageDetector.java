@@ -5,6 +5,7 @@ import dev.detkit.api.model.Backbone;
 import dev.detkit.api.model.FeatureInfo;
 import dev.detkit.api.model.Neck;
 import dev.detkit.api.model.TrainableDetector;
+import dev.detkit.api.nn.ConvModule;
 import dev.detkit.api.nn.Module;
 import dev.detkit.api.registry.BuildContext;
 import dev.detkit.api.registry.Component;
@@ -74,10 +75,12 @@ public final class SingleStageDetector extends Module implements TrainableDetect
   private final DenseHead head;
   private final DetDataPreprocessor preprocessor;
   private final Backend backend;
+  private final boolean channelsLast;
   private DType computeDType = DType.FLOAT32;
 
   public SingleStageDetector(Args a, BuildContext ctx) {
     this.backend = ctx.backend();
+    this.channelsLast = ctx.options().channelsLast();
     this.backbone = ctx.build(a.backbone(), Backbone.class);
     register("backbone", (Module) backbone);
     List<FeatureInfo> feats = backbone.featureInfo();
@@ -101,6 +104,14 @@ public final class SingleStageDetector extends Module implements TrainableDetect
     this.head = ctx.withInputs(feats).build(a.bboxHead(), DenseHead.class, headDefaults);
     register("bbox_head", (Module) head);
     this.preprocessor = new DetDataPreprocessor(a.dataPreprocessor());
+    if (!ctx.options().foldBn()) {
+      apply(
+          m -> {
+            if (m instanceof ConvModule c) {
+              c.setFoldBn(false);
+            }
+          });
+    }
   }
 
   public Backbone backbone() {
@@ -127,15 +138,14 @@ public final class SingleStageDetector extends Module implements TrainableDetect
   }
 
   /**
-   * The network input in the configured memory layout (system property {@code detkit.layout}):
-   * {@code nchw} (default) runs the same kernels as mmdetection's PyTorch eager model; {@code
-   * channels_last} stores activations NHWC where the backend can (every convolution then keeps it),
-   * which is much faster on CPU but rounds differently, so a detection on an NMS boundary can
-   * change. Values and shapes are otherwise unchanged.
+   * The network input in the memory layout of the runtime options ({@code --layout}, {@code
+   * -Ddetkit.layout}): {@code nchw} (default) runs the same kernels as mmdetection's PyTorch eager
+   * model; {@code channels_last} stores activations NHWC where the backend can (every convolution
+   * then keeps it), which is much faster on CPU but rounds differently, so a detection on an NMS
+   * boundary can change. Values and shapes are otherwise unchanged.
    */
   public Tensor toPreferredLayout(Tensor inputs) {
-    boolean cl = "channels_last".equals(System.getProperty("detkit.layout", "nchw"));
-    return cl && backend.has(Capability.CHANNELS_LAST) ? inputs.toChannelsLast() : inputs;
+    return channelsLast && backend.has(Capability.CHANNELS_LAST) ? inputs.toChannelsLast() : inputs;
   }
 
   /**
@@ -189,7 +199,8 @@ public final class SingleStageDetector extends Module implements TrainableDetect
       }
       gts.add(s.gt());
     }
-    // Always NCHW, the layout the train-step parity test pins; detkit.layout applies to inference.
+    // Always NCHW, the layout the train-step parity test pins; the layout option applies to
+    // inference.
     return head.loss(extractFeat(batch.inputs()), gts, batch.metas());
   }
 

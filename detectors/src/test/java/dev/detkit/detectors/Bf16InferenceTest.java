@@ -4,10 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.detkit.api.backend.Backends;
 import dev.detkit.api.backend.ComputePrecision;
 import dev.detkit.api.checkpoint.Checkpoints;
 import dev.detkit.api.checkpoint.TensorData;
+import dev.detkit.api.runtime.RuntimeOptions;
 import dev.detkit.api.structures.Detections;
 import dev.detkit.api.tensor.Backend;
 import dev.detkit.api.tensor.Capability;
@@ -16,6 +16,7 @@ import dev.detkit.api.tensor.Kernels;
 import dev.detkit.api.tensor.Tensor;
 import dev.detkit.api.tensor.TensorScope;
 import dev.detkit.api.testing.Fixtures;
+import dev.detkit.api.testing.TestRuntime;
 import dev.detkit.heads.HeadOutputs;
 import java.util.EnumSet;
 import java.util.List;
@@ -51,9 +52,8 @@ class Bf16InferenceTest {
 
   /** The check, run on libtorch 2.10 by {@code LibtorchParityTest}. */
   static void bf16AgreesWithFloat32(Backend b, String layout) {
-    String before = System.getProperty("detkit.layout");
-    System.setProperty("detkit.layout", layout);
-    try (SingleStageDetector net = RetinaNetParityTest.build(b);
+    try (SingleStageDetector net =
+            RetinaNetParityTest.build(b, RuntimeOptions.defaults().withLayout(layout));
         TensorScope scope = TensorScope.open()) {
       Map<String, TensorData> sd =
           Checkpoints.load(Fixtures.dir(RetinaNetParityTest.FIXTURE).resolve("weights.pth"));
@@ -149,12 +149,6 @@ class Bf16InferenceTest {
       assertTrue(mapErr <= MAX_MAP_REL, "head maps max-rel " + mapErr);
       assertTrue(maxBox <= MAX_BOX_PX, "box diff " + maxBox + " px");
       assertTrue(maxScore <= MAX_SCORE_DIFF, "score diff " + maxScore);
-    } finally {
-      if (before == null) {
-        System.clearProperty("detkit.layout");
-      } else {
-        System.setProperty("detkit.layout", before);
-      }
     }
   }
 
@@ -174,7 +168,7 @@ class Bf16InferenceTest {
    */
   @Test
   void precisionFallsBackWithoutNativeBf16AndDjlAndNd4jRefuse() {
-    Backend djl = withBf16(Backends.get("djl"));
+    Backend djl = withBf16(TestRuntime.backend("djl"));
     Set<String> avx2 = Set.of("avx", "avx2", "fma");
     ComputePrecision fallback = ComputePrecision.resolve("bf16", djl, avx2);
     assertEquals(DType.FLOAT32, fallback.dtype());
@@ -195,7 +189,7 @@ class Bf16InferenceTest {
             IllegalArgumentException.class, () -> ComputePrecision.resolve("fp16", djl, avx2));
     assertTrue(unknown.getMessage().contains("expected float32, bf16 or bf16-emulated"));
     for (String name : List.of("djl", "nd4j")) {
-      Backend b = Backends.get(name);
+      Backend b = TestRuntime.backend(name);
       IllegalArgumentException refused =
           assertThrows(
               IllegalArgumentException.class,

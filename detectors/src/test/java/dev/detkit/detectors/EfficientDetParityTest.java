@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.detkit.api.backend.Backends;
 import dev.detkit.api.checkpoint.Checkpoints;
 import dev.detkit.api.checkpoint.TensorData;
 import dev.detkit.api.config.ConfigLoader;
@@ -19,6 +18,7 @@ import dev.detkit.api.tensor.Backend;
 import dev.detkit.api.tensor.Tensor;
 import dev.detkit.api.tensor.TensorScope;
 import dev.detkit.api.testing.Fixtures;
+import dev.detkit.api.testing.TestRuntime;
 import dev.detkit.heads.HeadOutputs;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -54,7 +54,7 @@ class EfficientDetParityTest {
                 Path.of(
                     System.getProperty("detkit.root", ".."),
                     "configs/efficientdet/efficientdet_effb0_bifpn_8xb16-crop512-300e_coco.yaml"));
-    Registry r = Registry.get();
+    Registry r = TestRuntime.registry();
     return (SingleStageDetector)
         r.build(
             ComponentKind.DETECTOR,
@@ -90,8 +90,8 @@ class EfficientDetParityTest {
                         + "_bifpn_8xb16-"
                         + crop
                         + "-300e_coco.yaml"));
-    Registry r = Registry.get();
-    Backend b = Backends.get("djl");
+    Registry r = TestRuntime.registry();
+    Backend b = TestRuntime.backend("djl");
     try (SingleStageDetector net =
         (SingleStageDetector)
             r.build(
@@ -107,7 +107,7 @@ class EfficientDetParityTest {
   @ParameterizedTest(name = "{0}")
   @CsvSource({"djl, 1e-4", "nd4j, 1e-4"})
   void d0MatchesMmdetection(String backend, double tol) {
-    Backend b = Backends.get(backend);
+    Backend b = TestRuntime.backend(backend);
     try (SingleStageDetector net = build(b);
         TensorScope scope = TensorScope.open()) {
       net.eval();

@@ -4,19 +4,18 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.detkit.api.backend.Backends;
 import dev.detkit.api.checkpoint.Checkpoints;
 import dev.detkit.api.checkpoint.TensorData;
 import dev.detkit.api.config.CfgNode;
 import dev.detkit.api.config.Origin;
 import dev.detkit.api.config.Yaml;
 import dev.detkit.api.registry.BuildContext;
-import dev.detkit.api.registry.Registry;
 import dev.detkit.api.structures.DetSample;
 import dev.detkit.api.structures.Detections;
 import dev.detkit.api.tensor.Backend;
 import dev.detkit.api.tensor.TensorScope;
 import dev.detkit.api.testing.Fixtures;
+import dev.detkit.api.testing.TestRuntime;
 import dev.detkit.data.Pipeline;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -31,7 +30,7 @@ import org.junit.jupiter.api.Test;
 class ImageToDetectionsTest {
   @Test
   void pngToDetectionsMatchesMmdetection() {
-    Backend b = Backends.get("djl");
+    Backend b = TestRuntime.backend("djl");
     Path d = Fixtures.dir("retinanet_effb0_small");
     Map<String, TensorData> io = Fixtures.tensors("retinanet_effb0_small", "io.safetensors");
     CfgNode pipeline =
@@ -39,7 +38,7 @@ class ImageToDetectionsTest {
             "[{type: LoadImageFromFile}, {type: Resize, scale: [320, 320], keep_ratio: true}, {type: PackDetInputs}]",
             new Origin("meta.json pipeline.test", 0));
     DetSample sample =
-        Pipeline.build(pipeline, "pipeline", new BuildContext(Registry.get(), b))
+        Pipeline.build(pipeline, "pipeline", new BuildContext(TestRuntime.registry(), b))
             .load(d.resolve("image.png").toString(), 0);
     try (SingleStageDetector net = RetinaNetParityTest.build(b);
         TensorScope scope = TensorScope.open()) {

@@ -2,7 +2,7 @@ package dev.detkit.detectors;
 
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import dev.detkit.api.backend.Backends;
+import dev.detkit.api.testing.TestRuntime;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -18,7 +18,7 @@ class LibtorchParityTest {
   @BeforeAll
   static void backendFolderBuilt() {
     assumeTrue(
-        Backends.names().contains("libtorch"),
+        TestRuntime.backends().names().contains("libtorch"),
         "libtorch backend folder not built (mvn package builds backends/libtorch/target/backend)");
   }
 
@@ -31,11 +31,11 @@ class LibtorchParityTest {
   @ParameterizedTest(name = "bf16 {0}")
   @ValueSource(strings = {"nchw", "channels_last"})
   void bf16DetectionsAgreeWithFloat32(String layout) {
-    Bf16InferenceTest.bf16AgreesWithFloat32(Backends.get("libtorch"), layout);
+    Bf16InferenceTest.bf16AgreesWithFloat32(TestRuntime.backend("libtorch"), layout);
   }
 
   @Test
   void oneTrainStepMatchesMmdetection() {
-    RetinaNetTrainStepParityTest.trainStepMatchesMmdetection(Backends.get("libtorch"));
+    RetinaNetTrainStepParityTest.trainStepMatchesMmdetection(TestRuntime.backend("libtorch"));
   }
 }

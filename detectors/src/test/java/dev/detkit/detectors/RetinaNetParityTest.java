@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.detkit.api.backend.Backends;
 import dev.detkit.api.checkpoint.Checkpoints;
 import dev.detkit.api.checkpoint.TensorData;
 import dev.detkit.api.config.ConfigLoader;
@@ -14,12 +13,14 @@ import dev.detkit.api.nn.LoadReport;
 import dev.detkit.api.registry.BuildContext;
 import dev.detkit.api.registry.ComponentKind;
 import dev.detkit.api.registry.Registry;
+import dev.detkit.api.runtime.RuntimeOptions;
 import dev.detkit.api.structures.Detections;
 import dev.detkit.api.structures.ImageMeta;
 import dev.detkit.api.tensor.Backend;
 import dev.detkit.api.tensor.Tensor;
 import dev.detkit.api.tensor.TensorScope;
 import dev.detkit.api.testing.Fixtures;
+import dev.detkit.api.testing.TestRuntime;
 import dev.detkit.heads.HeadOutputs;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -48,22 +49,27 @@ class RetinaNetParityTest {
           new int[] {224, 320});
 
   static SingleStageDetector build(Backend b) {
+    return build(b, RuntimeOptions.defaults());
+  }
+
+  /** The fixture's detector with {@code options} (layout, batch-norm folding). */
+  static SingleStageDetector build(Backend b, RuntimeOptions options) {
     ResolvedConfig cfg =
         new ConfigLoader().load(Path.of("src/test/resources/retinanet_effb0_small.yaml"));
-    Registry r = Registry.get();
+    Registry r = TestRuntime.registry();
     return (SingleStageDetector)
         r.build(
             ComponentKind.DETECTOR,
             cfg.map("model"),
             "model",
             Detector.class,
-            new BuildContext(r, b));
+            new BuildContext(r, b, options));
   }
 
   @ParameterizedTest(name = "{0} {1}")
   @CsvSource({"djl,weights.safetensors", "djl,weights.pth", "nd4j,weights.pth"})
   void detectorMatchesMmdetection(String backend, String weights) {
-    Backend b = Backends.get(backend);
+    Backend b = TestRuntime.backend(backend);
     Path dir = Fixtures.dir(FIXTURE);
     double tol = 1e-5;
     try (SingleStageDetector net = build(b);

@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.detkit.api.backend.Backends;
 import dev.detkit.api.checkpoint.Checkpoints;
 import dev.detkit.api.checkpoint.TensorData;
 import dev.detkit.api.nn.Parameter;
@@ -15,6 +14,7 @@ import dev.detkit.api.tensor.GradientScope;
 import dev.detkit.api.tensor.Tensor;
 import dev.detkit.api.tensor.TensorScope;
 import dev.detkit.api.testing.Fixtures;
+import dev.detkit.api.testing.TestRuntime;
 import dev.detkit.heads.AnchorHead;
 import dev.detkit.heads.HeadLosses;
 import dev.detkit.heads.HeadOutputs;
@@ -42,7 +42,7 @@ class RetinaNetTrainStepParityTest {
 
   @Test
   void oneTrainStepMatchesMmdetection() {
-    trainStepMatchesMmdetection(Backends.get("djl"));
+    trainStepMatchesMmdetection(TestRuntime.backend("djl"));
   }
 
   /** One SGD-free train step on {@code b}: features, targets, losses, gradients and BN buffers. */
@@ -128,7 +128,7 @@ class RetinaNetTrainStepParityTest {
    */
   @Test
   void anImageWithoutGtAddsOneToAvgFactor() {
-    Backend b = Backends.get("djl");
+    Backend b = TestRuntime.backend("djl");
     Map<String, TensorData> io = Fixtures.tensors(FIXTURE, "io.safetensors");
     Map<String, TensorData> tr = Fixtures.tensors(FIXTURE, "train.safetensors");
     try (SingleStageDetector net = RetinaNetParityTest.build(b);

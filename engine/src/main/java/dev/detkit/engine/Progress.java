@@ -1,13 +1,14 @@
 package dev.detkit.engine;
 
+import dev.detkit.api.runtime.RuntimeOptions;
 import java.io.PrintWriter;
 import java.util.Locale;
 
 /**
  * Progress with rate and ETA. On a terminal, one bar redrawn in place (at most ten times a second);
  * otherwise (output to a log file, a pipe, a test) whole lines, one every tenth of the work or
- * every ten seconds, so that a log reads line by line. {@code -Ddetkit.progress=bar} or {@code
- * lines} overrides the choice.
+ * every ten seconds, so that a log reads line by line. The runtime options' progress mode ({@code
+ * -Ddetkit.progress=bar} or {@code lines}) overrides the choice.
  */
 public final class Progress {
   private static final long REDRAW_NS = 100_000_000L;
@@ -23,8 +24,9 @@ public final class Progress {
   private int done;
   private String lastSuffix = "";
 
-  public Progress(PrintWriter out, String label, int total) {
-    this(out, label, total, interactive());
+  /** A bar or lines as {@code options}' progress mode and the console say. */
+  public Progress(PrintWriter out, String label, int total, RuntimeOptions options) {
+    this(out, label, total, interactive(options.progress()));
   }
 
   /** With {@code bar}: redraw in place; without: whole lines. */
@@ -35,9 +37,8 @@ public final class Progress {
     this.bar = bar;
   }
 
-  /** True when a person watches a terminal (the JVM's console), unless overridden. */
-  static boolean interactive() {
-    String mode = System.getProperty("detkit.progress", "");
+  /** True when a person watches a terminal (the JVM's console), unless {@code mode} overrides. */
+  static boolean interactive(String mode) {
     return mode.equals("bar") || (!mode.equals("lines") && System.console() != null);
   }
 

@@ -14,6 +14,7 @@ import dev.detkit.api.nn.Module;
 import dev.detkit.api.registry.BuildContext;
 import dev.detkit.api.registry.ComponentKind;
 import dev.detkit.api.registry.Registry;
+import dev.detkit.api.runtime.RuntimeOptions;
 import dev.detkit.api.tensor.Backend;
 import dev.detkit.api.tensor.Capability;
 import dev.detkit.data.CocoDataset;
@@ -44,6 +45,7 @@ import java.util.Map;
 public final class Runner implements AutoCloseable {
   private final ResolvedConfig cfg;
   private final Backend backend;
+  private final RuntimeOptions options;
   private final Path workDir;
   private final PrintWriter out;
   private final PrintWriter err;
@@ -66,28 +68,30 @@ public final class Runner implements AutoCloseable {
    */
   public Runner(
       ResolvedConfig cfg,
-      Backend backend,
+      BuildContext ctx,
       Path workDir,
       boolean resume,
       PrintWriter out,
       PrintWriter err) {
-    this(cfg, backend, workDir, resume, out, err, null);
+    this(cfg, ctx, workDir, resume, out, err, null);
   }
 
   /**
    * One rank of a data-parallel job when {@code dp} is given (null: a single process): the rank
    * reads its shard of each epoch, gradients are averaged over the ranks after each backward, the
    * learning rate scales with the total batch, and rank 0 alone writes logs, checkpoints and
-   * validation results.
+   * validation results. Everything is built with {@code ctx}: the caller's registry, backend and
+   * runtime options.
    */
   public Runner(
       ResolvedConfig cfg,
-      Backend backend,
+      BuildContext ctx,
       Path workDir,
       boolean resume,
       PrintWriter out,
       PrintWriter err,
       DataParallel dp) {
+    Backend backend = ctx.backend();
     backend.require(Capability.AUTOGRAD);
     this.dp = dp;
     this.cfg = cfg;
@@ -95,8 +99,8 @@ public final class Runner implements AutoCloseable {
     this.workDir = workDir;
     this.out = out;
     this.err = err;
-    Registry registry = Registry.get();
-    BuildContext ctx = new BuildContext(registry, backend);
+    this.options = ctx.options();
+    Registry registry = ctx.registry();
     this.settings = RunnerConfig.read(cfg, registry);
     // Config-only parts first, so a misspelt hook or scheduler fails before any data is read.
     List<Hook> allHooks = hooks(ctx);
@@ -270,6 +274,11 @@ public final class Runner implements AutoCloseable {
   // ---- state the hooks read ----
 
   /** The backend the model runs on. */
+  /** The runtime options the run was built with (hooks read the progress mode). */
+  public RuntimeOptions options() {
+    return options;
+  }
+
   public dev.detkit.api.tensor.Backend backend() {
     return backend;
   }

@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.detkit.api.backend.Backends;
 import dev.detkit.api.config.CfgList;
 import dev.detkit.api.config.CfgMap;
 import dev.detkit.api.config.ConfigException;
@@ -25,6 +24,7 @@ import dev.detkit.api.tensor.Backend;
 import dev.detkit.api.tensor.GradientScope;
 import dev.detkit.api.tensor.Tensor;
 import dev.detkit.api.tensor.TensorScope;
+import dev.detkit.api.testing.TestRuntime;
 import dev.detkit.engine.optim.ParamGroup;
 import dev.detkit.engine.optim.ParamwiseCfg;
 import dev.detkit.engine.optim.Sgd;
@@ -46,8 +46,8 @@ class ScheduleAndSgdTest {
 
   static LrSchedule seedSchedule() {
     ResolvedConfig cfg = new ConfigLoader().load(SEED);
-    Registry r = Registry.get();
-    BuildContext ctx = new BuildContext(r, Backends.get("djl"));
+    Registry r = TestRuntime.registry();
+    BuildContext ctx = new BuildContext(r, TestRuntime.backend("djl"));
     List<ParamScheduler> s = new ArrayList<>();
     CfgList list = (CfgList) cfg.at("param_scheduler");
     for (int i = 0; i < list.size(); i++) {
@@ -79,7 +79,7 @@ class ScheduleAndSgdTest {
 
   @Test
   void sgdMatchesTorchFormulaAndParamwiseRules() {
-    Backend b = Backends.get("djl");
+    Backend b = TestRuntime.backend("djl");
     try (TensorScope scope = TensorScope.open();
         Toy toy = new Toy(b)) {
       toy.requireGradients();
@@ -142,7 +142,7 @@ class ScheduleAndSgdTest {
   /** The eval-mode BN folding must see weights and statistics that training changed in place. */
   @Test
   void evalAfterTrainingStepsUsesTheUpdatedWeights() {
-    Backend b = Backends.get("djl");
+    Backend b = TestRuntime.backend("djl");
     try (TensorScope scope = TensorScope.open();
         ConvBlock net = new ConvBlock(b);
         ConvBlock fresh = new ConvBlock(b)) {
@@ -194,7 +194,7 @@ class ScheduleAndSgdTest {
   /** mmengine counts GroupNorm as a norm layer for norm_decay_mult, as it does BN. */
   @Test
   void normDecayMultAppliesToGroupNorm() {
-    Backend b = Backends.get("djl");
+    Backend b = TestRuntime.backend("djl");
     try (TensorScope scope = TensorScope.open();
         GnBlock net = new GnBlock(b)) {
       List<ParamGroup> groups = new ParamwiseCfg(0.0, null, null, false, null).groups(net);
@@ -209,7 +209,7 @@ class ScheduleAndSgdTest {
 
   @Test
   void sharedParametersNeedBypassDuplicate() {
-    Backend b = Backends.get("djl");
+    Backend b = TestRuntime.backend("djl");
     try (TensorScope scope = TensorScope.open();
         Tied tied = new Tied(b)) {
       IllegalArgumentException e =
@@ -231,13 +231,13 @@ class ScheduleAndSgdTest {
         assertThrows(
             ConfigException.class,
             () ->
-                Registry.get()
+                TestRuntime.registry()
                     .build(
                         ComponentKind.PARAM_SCHEDULER,
                         (CfgMap) cfg.at("param_scheduler.0"),
                         "param_scheduler.0",
                         ParamScheduler.class,
-                        new BuildContext(Registry.get(), Backends.get("djl"))));
+                        new BuildContext(TestRuntime.registry(), TestRuntime.backend("djl"))));
     assertTrue(e.getMessage().contains("end must be greater than begin"), e.getMessage());
     assertTrue(e.getMessage().contains("param_scheduler.0"), e.getMessage());
   }

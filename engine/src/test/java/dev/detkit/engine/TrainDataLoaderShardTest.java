@@ -2,12 +2,12 @@ package dev.detkit.engine;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import dev.detkit.api.backend.Backends;
 import dev.detkit.api.config.ConfigLoader;
 import dev.detkit.api.config.ResolvedConfig;
 import dev.detkit.api.registry.BuildContext;
 import dev.detkit.api.registry.ComponentKind;
 import dev.detkit.api.registry.Registry;
+import dev.detkit.api.testing.TestRuntime;
 import dev.detkit.data.CocoDataset;
 import dev.detkit.data.Pipeline;
 import dev.detkit.data.synthetic.SyntheticShapes;
@@ -32,8 +32,8 @@ class TrainDataLoaderShardTest {
                 List.of(
                     "train_dataloader.dataset.data_root=" + data + "/",
                     "train_dataloader.batch_size=1"));
-    Registry r = Registry.get();
-    BuildContext ctx = new BuildContext(r, Backends.get("djl"));
+    Registry r = TestRuntime.registry();
+    BuildContext ctx = new BuildContext(r, TestRuntime.backend("djl"));
     DataloaderCfg dl =
         r.bindArgs(
             DataloaderCfg.class,

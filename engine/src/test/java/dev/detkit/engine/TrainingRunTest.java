@@ -5,9 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.detkit.api.backend.Backends;
 import dev.detkit.api.config.ConfigLoader;
 import dev.detkit.api.config.ResolvedConfig;
+import dev.detkit.api.testing.TestRuntime;
 import dev.detkit.data.synthetic.SyntheticShapes;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -54,7 +54,7 @@ class TrainingRunTest {
     try (Runner r =
         new Runner(
             cfg,
-            Backends.get("djl"),
+            TestRuntime.context("djl"),
             dir,
             resume,
             new PrintWriter(sink),

@@ -9,7 +9,6 @@ import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
-import dev.detkit.api.backend.Backends;
 import dev.detkit.api.checkpoint.Checkpoints;
 import dev.detkit.api.checkpoint.TensorData;
 import dev.detkit.api.config.ConfigLoader;
@@ -25,6 +24,7 @@ import dev.detkit.api.tensor.Backend;
 import dev.detkit.api.tensor.Tensor;
 import dev.detkit.api.tensor.TensorScope;
 import dev.detkit.api.testing.Fixtures;
+import dev.detkit.api.testing.TestRuntime;
 import dev.detkit.detectors.SingleStageDetector;
 import dev.detkit.heads.HeadOutputs;
 import java.nio.FloatBuffer;
@@ -60,7 +60,7 @@ class OnnxExportParityTest {
   static SingleStageDetector build(Backend b) {
     ResolvedConfig cfg =
         new ConfigLoader().load(Path.of("src/test/resources/retinanet_effb0_small.yaml"));
-    Registry r = Registry.get();
+    Registry r = TestRuntime.registry();
     SingleStageDetector det =
         (SingleStageDetector)
             r.build(
@@ -108,7 +108,7 @@ class OnnxExportParityTest {
 
   @Test
   void staticExportMatchesMmdetectionAndDjlInOnnxRuntime() throws Exception {
-    Backend djl = Backends.get("djl");
+    Backend djl = TestRuntime.backend("djl");
     RecordingBackend rb = new RecordingBackend(djl, DetectorExporter.DEFAULT_OPSET, false);
     try (SingleStageDetector det = build(rb)) {
       DetectorExporter.Recorded rec = DetectorExporter.record(det, rb, 1, 224, 320);
@@ -164,7 +164,7 @@ class OnnxExportParityTest {
 
   @Test
   void dynamicShapeExportRunsAtTwoSizes() throws Exception {
-    Backend djl = Backends.get("djl");
+    Backend djl = TestRuntime.backend("djl");
     RecordingBackend rb = new RecordingBackend(djl, DetectorExporter.DEFAULT_OPSET, true);
     try (SingleStageDetector det = build(rb)) {
       DetectorExporter.Recorded rec = DetectorExporter.record(det, rb, 1, 224, 320);
@@ -196,7 +196,7 @@ class OnnxExportParityTest {
 
   @Test
   void anOpTheGraphCannotExpressNamesOpAndCaller() {
-    RecordingBackend rb = new RecordingBackend(Backends.get("djl"), 17, false);
+    RecordingBackend rb = new RecordingBackend(TestRuntime.backend("djl"), 17, false);
     try (TensorScope scope = TensorScope.open()) {
       Tensor x = rb.input("inputs", new float[] {3, 1, 2}, 3);
       ExportException e = assertThrows(ExportException.class, () -> x.sort(0, true));

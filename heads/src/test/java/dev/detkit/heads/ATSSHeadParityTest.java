@@ -3,13 +3,13 @@ package dev.detkit.heads;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import dev.detkit.api.backend.Backends;
 import dev.detkit.api.nn.Module;
 import dev.detkit.api.tensor.Backend;
 import dev.detkit.api.tensor.GradientScope;
 import dev.detkit.api.tensor.Tensor;
 import dev.detkit.api.tensor.TensorScope;
 import dev.detkit.api.testing.Fixtures;
+import dev.detkit.api.testing.TestRuntime;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -23,7 +23,7 @@ class ATSSHeadParityTest {
   @ParameterizedTest
   @ValueSource(strings = {"djl", "nd4j"})
   void forwardMatches(String backend) {
-    Backend b = Backends.get(backend);
+    Backend b = TestRuntime.backend(backend);
     DenseHeadFixture f = new DenseHeadFixture("atss");
     DenseHead head = f.head(b);
     try (TensorScope scope = TensorScope.open()) {
@@ -44,7 +44,7 @@ class ATSSHeadParityTest {
 
   @Test
   void priorsAssignmentTargetsLossesGradientsAndDetections() {
-    Backend b = Backends.get("djl");
+    Backend b = TestRuntime.backend("djl");
     DenseHeadFixture f = new DenseHeadFixture("atss");
     ATSSHead head = (ATSSHead) f.head(b);
     try (TensorScope scope = TensorScope.open()) {
@@ -144,7 +144,7 @@ class ATSSHeadParityTest {
   /** ND4J: detections from mmdet's stored outputs (post-processing on that backend). */
   @Test
   void nd4jDetectionsFromStoredOutputs() {
-    Backend b = Backends.get("nd4j");
+    Backend b = TestRuntime.backend("nd4j");
     DenseHeadFixture f = new DenseHeadFixture("atss");
     DenseHead head = f.head(b);
     try (TensorScope scope = TensorScope.open()) {

@@ -22,6 +22,7 @@ import dev.detkit.api.tensor.Backend;
 import dev.detkit.api.tensor.Tensor;
 import dev.detkit.api.testing.Fixtures;
 import dev.detkit.api.util.Json;
+import dev.detkit.api.testing.TestRuntime;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -51,7 +52,7 @@ final class DenseHeadFixture {
   DenseHead head(Backend b) {
     JsonNode cfg = meta.get("head_cfg").deepCopy();
     CfgMap map = (CfgMap) Yaml.parseValue(Json.compact(cfg), new Origin("meta.json", 0));
-    Registry r = Registry.get();
+    Registry r = TestRuntime.registry();
     DenseHead head =
         r.build(
             new ComponentConfig(ComponentKind.HEAD, map, "bbox_head"),

@@ -3,7 +3,6 @@ package dev.detkit.heads;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.detkit.api.backend.Backends;
 import dev.detkit.api.config.CfgMap;
 import dev.detkit.api.config.Origin;
 import dev.detkit.api.config.Yaml;
@@ -20,6 +19,7 @@ import dev.detkit.api.tensor.Capability;
 import dev.detkit.api.tensor.GradientScope;
 import dev.detkit.api.tensor.Tensor;
 import dev.detkit.api.tensor.TensorScope;
+import dev.detkit.api.testing.TestRuntime;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -36,7 +36,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * code here.
  */
 class DenseHeadRegistryTest {
-  static final Registry REGISTRY = Registry.get();
+  static final Registry REGISTRY = TestRuntime.registry();
 
   /** The detector-level parts a head receives from its detector in mmdet. */
   static final String COMMON =
@@ -46,7 +46,7 @@ class DenseHeadRegistryTest {
           + " max_per_img: 30}";
 
   static DenseHead build(String yaml) {
-    return build(yaml, Backends.get("djl"));
+    return build(yaml, TestRuntime.backend("djl"));
   }
 
   static DenseHead build(String yaml, Backend b) {
@@ -61,7 +61,7 @@ class DenseHeadRegistryTest {
   static Stream<Arguments> headsAndBackends() {
     List<Arguments> out = new ArrayList<>();
     for (String head : REGISTRY.names(ComponentKind.HEAD)) {
-      for (String backend : Backends.names()) {
+      for (String backend : TestRuntime.backends().names()) {
         out.add(Arguments.of(head, backend));
       }
     }
@@ -71,7 +71,7 @@ class DenseHeadRegistryTest {
   @ParameterizedTest(name = "{0} on {1}")
   @MethodSource("headsAndBackends")
   void buildsRunsLossesAndDetections(String type, String backend) {
-    Backend b = Backends.get(backend);
+    Backend b = TestRuntime.backend(backend);
     // Heads that must be told the number of levels (RetinaSepBNHead's num_ins) get 5.
     boolean numIns =
         java.util.Arrays.stream(

@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
-import dev.detkit.api.backend.Backends;
 import dev.detkit.api.config.ConfigException;
 import dev.detkit.api.nn.Module;
 import dev.detkit.api.structures.GtInstances;
@@ -13,6 +12,7 @@ import dev.detkit.api.tensor.GradientScope;
 import dev.detkit.api.tensor.Tensor;
 import dev.detkit.api.tensor.TensorScope;
 import dev.detkit.api.testing.Fixtures;
+import dev.detkit.api.testing.TestRuntime;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -29,7 +29,7 @@ class FCOSHeadParityTest {
   @ParameterizedTest
   @ValueSource(strings = {"djl", "nd4j"})
   void forwardMatchesInTrainAndEvalMode(String backend) {
-    Backend b = Backends.get(backend);
+    Backend b = TestRuntime.backend(backend);
     DenseHeadFixture f = new DenseHeadFixture("fcos");
     DenseHead head = f.head(b);
     try (TensorScope scope = TensorScope.open()) {
@@ -54,7 +54,7 @@ class FCOSHeadParityTest {
 
   @Test
   void priorsTargetsLossesGradientsAndDetections() {
-    Backend b = Backends.get("djl");
+    Backend b = TestRuntime.backend("djl");
     DenseHeadFixture f = new DenseHeadFixture("fcos");
     FCOSHead head = (FCOSHead) f.head(b);
     try (TensorScope scope = TensorScope.open()) {
@@ -103,7 +103,7 @@ class FCOSHeadParityTest {
 
   @Test
   void centreSamplingEdgeAndInclusiveRangeBounds() {
-    Backend b = Backends.get("djl");
+    Backend b = TestRuntime.backend("djl");
     DenseHeadFixture f = new DenseHeadFixture("fcos");
     FCOSHead head = (FCOSHead) f.head(b);
     try (TensorScope scope = TensorScope.open()) {
@@ -131,7 +131,7 @@ class FCOSHeadParityTest {
 
   @Test
   void oldKeyNamesLoadAndDcnIsRefused() {
-    FCOSHead head = (FCOSHead) new DenseHeadFixture("fcos").head(Backends.get("djl"));
+    FCOSHead head = (FCOSHead) new DenseHeadFixture("fcos").head(TestRuntime.backend("djl"));
     try {
       assertEquals("conv_cls.weight", head.renameLegacyKey("fcos_cls.weight"));
       assertEquals("conv_reg.bias", head.renameLegacyKey("fcos_reg.bias"));
@@ -151,7 +151,7 @@ class FCOSHeadParityTest {
   /** ND4J: detections from mmdet's stored outputs (post-processing on that backend). */
   @Test
   void nd4jDetectionsFromStoredOutputs() {
-    Backend b = Backends.get("nd4j");
+    Backend b = TestRuntime.backend("nd4j");
     DenseHeadFixture f = new DenseHeadFixture("fcos");
     DenseHead head = f.head(b);
     try (TensorScope scope = TensorScope.open()) {

@@ -2,13 +2,13 @@ package dev.detkit.heads;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 
-import dev.detkit.api.backend.Backends;
 import dev.detkit.api.nn.Module;
 import dev.detkit.api.tensor.Backend;
 import dev.detkit.api.tensor.GradientScope;
 import dev.detkit.api.tensor.Tensor;
 import dev.detkit.api.tensor.TensorScope;
 import dev.detkit.api.testing.Fixtures;
+import dev.detkit.api.testing.TestRuntime;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -22,7 +22,7 @@ class GFLHeadParityTest {
   @ParameterizedTest
   @ValueSource(strings = {"djl", "nd4j"})
   void forwardMatches(String backend) {
-    Backend b = Backends.get(backend);
+    Backend b = TestRuntime.backend(backend);
     DenseHeadFixture f = new DenseHeadFixture("gfl");
     DenseHead head = f.head(b);
     try (TensorScope scope = TensorScope.open()) {
@@ -43,7 +43,7 @@ class GFLHeadParityTest {
 
   @Test
   void priorsAssignmentTargetsLossesGradientsAndDetections() {
-    Backend b = Backends.get("djl");
+    Backend b = TestRuntime.backend("djl");
     DenseHeadFixture f = new DenseHeadFixture("gfl");
     GFLHead head = (GFLHead) f.head(b);
     try (TensorScope scope = TensorScope.open()) {
@@ -75,7 +75,7 @@ class GFLHeadParityTest {
   /** ND4J: detections from mmdet's stored outputs (post-processing on that backend). */
   @Test
   void nd4jDetectionsFromStoredOutputs() {
-    Backend b = Backends.get("nd4j");
+    Backend b = TestRuntime.backend("nd4j");
     DenseHeadFixture f = new DenseHeadFixture("gfl");
     DenseHead head = f.head(b);
     try (TensorScope scope = TensorScope.open()) {

@@ -2,10 +2,10 @@ package dev.detkit.heads;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import dev.detkit.api.backend.Backends;
 import dev.detkit.api.tensor.Backend;
 import dev.detkit.api.tensor.Tensor;
 import dev.detkit.api.tensor.TensorScope;
+import dev.detkit.api.testing.TestRuntime;
 import dev.detkit.heads.losses.HuberLoss;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
@@ -15,7 +15,7 @@ import org.junit.jupiter.api.Test;
  * (reference efficientdet.md section 8.2), in double precision, on values straddling beta.
  */
 class HuberLossTest {
-  static final Backend B = Backends.get("djl");
+  static final Backend B = TestRuntime.backend("djl");
 
   @Test
   void matchesTheTfHuberFormulaWithWeightsAndAvgFactor() {

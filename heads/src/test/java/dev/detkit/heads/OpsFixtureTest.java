@@ -4,11 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.detkit.api.backend.Backends;
 import dev.detkit.api.checkpoint.TensorData;
 import dev.detkit.api.tensor.Backend;
 import dev.detkit.api.tensor.TensorScope;
 import dev.detkit.api.testing.Fixtures;
+import dev.detkit.api.testing.TestRuntime;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -93,7 +93,7 @@ class OpsFixtureTest {
   @ParameterizedTest
   @ValueSource(strings = {"djl", "nd4j"})
   void coderEncodeAndDecode(String backend) {
-    Backend b = Backends.get(backend);
+    Backend b = TestRuntime.backend(backend);
     double tol = backend.equals("djl") ? 0 : 2e-6;
     try (TensorScope s = TensorScope.open()) {
       var props = ops.get("coder.encode.proposals").toTensor(b);

@@ -3,7 +3,6 @@ package dev.detkit.heads;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import dev.detkit.api.backend.Backends;
 import dev.detkit.api.checkpoint.TensorData;
 import dev.detkit.api.structures.Detections;
 import dev.detkit.api.structures.ImageMeta;
@@ -11,6 +10,7 @@ import dev.detkit.api.tensor.Backend;
 import dev.detkit.api.tensor.Tensor;
 import dev.detkit.api.tensor.TensorScope;
 import dev.detkit.api.testing.Fixtures;
+import dev.detkit.api.testing.TestRuntime;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -28,7 +28,7 @@ class PostProcessFixtureTest {
   @ParameterizedTest(name = "{0} {1}")
   @CsvSource({"djl,''", "djl,pp.", "nd4j,''", "nd4j,pp."})
   void reproducesMmdetection(String backend, String prefix) {
-    Backend b = Backends.get(backend);
+    Backend b = TestRuntime.backend(backend);
     Map<String, TensorData> io = Fixtures.tensors(FIXTURE, "io.safetensors");
     ImageMeta meta =
         prefix.isEmpty()

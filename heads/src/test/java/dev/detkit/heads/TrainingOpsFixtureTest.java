@@ -5,13 +5,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.detkit.api.backend.Backends;
 import dev.detkit.api.checkpoint.TensorData;
 import dev.detkit.api.tensor.Backend;
 import dev.detkit.api.tensor.GradientScope;
 import dev.detkit.api.tensor.Tensor;
 import dev.detkit.api.tensor.TensorScope;
 import dev.detkit.api.testing.Fixtures;
+import dev.detkit.api.testing.TestRuntime;
 import dev.detkit.heads.assign.AssignResult;
 import dev.detkit.heads.assign.BboxOverlaps;
 import dev.detkit.heads.assign.MaxIoUAssigner;
@@ -91,7 +91,7 @@ class TrainingOpsFixtureTest {
 
   @Test
   void focalLossValueGradientAndVariantsMatchMmdet() {
-    Backend b = Backends.get("djl");
+    Backend b = TestRuntime.backend("djl");
     try (TensorScope scope = TensorScope.open();
         GradientScope g = b.recordGradients()) {
       Tensor pred = ops.get("loss.focal.pred").toTensor(b).requiresGrad(true);
@@ -124,7 +124,7 @@ class TrainingOpsFixtureTest {
 
   @Test
   void l1LossValueAndGradientMatchMmdet() {
-    Backend b = Backends.get("djl");
+    Backend b = TestRuntime.backend("djl");
     try (TensorScope scope = TensorScope.open();
         GradientScope g = b.recordGradients()) {
       Tensor pred = ops.get("loss.l1.pred").toTensor(b).requiresGrad(true);
@@ -149,7 +149,7 @@ class TrainingOpsFixtureTest {
     assertThrows(
         IllegalArgumentException.class,
         () -> new FocalLoss.Args(false, 2.0, 0.25, "mean", 1.0, false));
-    Backend b = Backends.get("djl");
+    Backend b = TestRuntime.backend("djl");
     try (TensorScope scope = TensorScope.open()) {
       L1Loss l1 = new L1Loss(new L1Loss.Args("mean", 1.0));
       IllegalArgumentException e =

@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.detkit.api.backend.Backends;
 import dev.detkit.api.checkpoint.CheckpointException;
 import dev.detkit.api.checkpoint.Checkpoints;
 import dev.detkit.api.checkpoint.TensorData;
@@ -23,6 +22,7 @@ import dev.detkit.api.tensor.DType;
 import dev.detkit.api.tensor.Tensor;
 import dev.detkit.api.tensor.TensorScope;
 import dev.detkit.api.testing.Fixtures;
+import dev.detkit.api.testing.TestRuntime;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -38,10 +38,10 @@ import org.junit.jupiter.params.provider.CsvSource;
  */
 class NeckParityTest {
   static final String FIXTURE = "efficientdet_d0_small";
-  static final Backend B = Backends.get("djl");
+  static final Backend B = TestRuntime.backend("djl");
 
   static Module build(String yaml) {
-    Registry r = Registry.get();
+    Registry r = TestRuntime.registry();
     CfgMap cfg = (CfgMap) Yaml.parseValue(yaml, new Origin("test.yaml", 1));
     return (Module)
         r.build(ComponentKind.NECK, cfg, "model.neck", Neck.class, new BuildContext(r, B));

@@ -2,7 +2,6 @@ package dev.detkit.necks;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import dev.detkit.api.backend.Backends;
 import dev.detkit.api.config.CfgMap;
 import dev.detkit.api.config.Origin;
 import dev.detkit.api.config.Yaml;
@@ -18,6 +17,7 @@ import dev.detkit.api.tensor.Backend;
 import dev.detkit.api.tensor.DType;
 import dev.detkit.api.tensor.Tensor;
 import dev.detkit.api.tensor.TensorScope;
+import dev.detkit.api.testing.TestRuntime;
 import java.lang.reflect.RecordComponent;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -33,7 +33,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * outputs agree with the channels and strides it reports. A new neck needs no code here.
  */
 class NeckRegistryTest {
-  static final Backend B = Backends.get("djl");
+  static final Backend B = TestRuntime.backend("djl");
   static final List<FeatureInfo> BACKBONE =
       List.of(new FeatureInfo(24, 8), new FeatureInfo(40, 16), new FeatureInfo(64, 32));
 
@@ -46,13 +46,15 @@ class NeckRegistryTest {
           "num_stages", 1);
 
   static Stream<String> necks() {
-    return Registry.get().specs(ComponentKind.NECK).stream().map(ComponentSpec::name).distinct();
+    return TestRuntime.registry().specs(ComponentKind.NECK).stream()
+        .map(ComponentSpec::name)
+        .distinct();
   }
 
   @ParameterizedTest(name = "{0}")
   @MethodSource("necks")
   void everyNeckBuildsRunsAndReportsItsLevels(String name) {
-    Registry r = Registry.get();
+    Registry r = TestRuntime.registry();
     ComponentSpec<?, ?> spec = r.resolve(ComponentKind.NECK, name, Origin.CLI, "neck.type");
     Map<String, Object> args = new LinkedHashMap<>();
     args.put("type", name);

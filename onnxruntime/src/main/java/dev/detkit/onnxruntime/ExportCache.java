@@ -11,9 +11,10 @@ import java.util.HexFormat;
 
 /**
  * Exported models kept between runs, keyed by what determines the graph: the resolved config, the
- * checkpoint (path, size, modification time), the input shape and the opset. The folder is {@code
- * onnx} under the system property {@code detkit.cache}, else under {@code DETKIT_CACHE}, else
- * {@code ~/.cache/detkit/onnx}.
+ * checkpoint (path, size, modification time), the input shape, the opset and the exporter build
+ * ({@code DetectorExporter.buildId()}). The folder is {@code
+ * onnx} under the runtime options' cache folder ({@code -Ddetkit.cache}, else {@code DETKIT_CACHE},
+ * else {@code ~/.cache/detkit}).
  */
 public final class ExportCache {
   /** Writes the export of a shape to a file. */
@@ -27,12 +28,8 @@ public final class ExportCache {
     this.dir = dir;
   }
 
-  public static ExportCache defaultCache() {
-    String env = System.getProperty("detkit.cache", System.getenv("DETKIT_CACHE"));
-    Path root =
-        env != null && !env.isBlank()
-            ? Path.of(env)
-            : Path.of(System.getProperty("user.home"), ".cache", "detkit");
+  /** The cache in {@code onnx} under {@code root} (the runtime options' cache folder). */
+  public static ExportCache under(Path root) {
     return new ExportCache(root.resolve("onnx"));
   }
 

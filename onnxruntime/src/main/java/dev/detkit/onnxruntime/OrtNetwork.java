@@ -42,20 +42,21 @@ public final class OrtNetwork implements AutoCloseable {
   private final Map<Path, OrtSession> sessions = new HashMap<>();
   private final Map<List<Integer>, Path> byShape = new HashMap<>();
 
-  public OrtNetwork(Backend host, ModelSource source) {
+  private final int threads;
+
+  /**
+   * {@code threads}: ONNX Runtime's intra-op threads ({@code RuntimeOptions.ortThreads()}; 0: the
+   * JVM's cores).
+   */
+  public OrtNetwork(Backend host, int threads, ModelSource source) {
     this.host = host;
     this.source = source;
+    this.threads = threads(threads);
   }
 
-  /** Intra-op threads: {@code DETKIT_ORT_THREADS}, else {@code OMP_NUM_THREADS}, else the cores. */
-  public static int threads() {
-    for (String k : new String[] {"DETKIT_ORT_THREADS", "OMP_NUM_THREADS"}) {
-      String v = System.getenv(k);
-      if (v != null && v.matches("\\d+") && Integer.parseInt(v) > 0) {
-        return Integer.parseInt(v);
-      }
-    }
-    return Runtime.getRuntime().availableProcessors();
+  /** The intra-op threads a session gets for {@code requested} (0: the JVM's cores). */
+  public static int threads(int requested) {
+    return requested > 0 ? requested : Runtime.getRuntime().availableProcessors();
   }
 
   /** ONNX Runtime's version, for benchmark records. */
@@ -64,12 +65,13 @@ public final class OrtNetwork implements AutoCloseable {
   }
 
   /**
-   * Opens a session on {@code file}; an unreadable or foreign file is a {@link BadModelException}.
+   * Opens a session on {@code file} with {@code threads} intra-op threads; an unreadable or foreign
+   * file is a {@link BadModelException}.
    */
-  public static OrtSession open(Path file) {
+  public static OrtSession open(Path file, int threads) {
     try (OrtSession.SessionOptions o = new OrtSession.SessionOptions()) {
       o.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
-      o.setIntraOpNumThreads(threads());
+      o.setIntraOpNumThreads(threads);
       o.setInterOpNumThreads(1);
       o.setExecutionMode(OrtSession.SessionOptions.ExecutionMode.SEQUENTIAL);
       return OrtEnvironment.getEnvironment().createSession(file.toString(), o);
@@ -89,7 +91,7 @@ public final class OrtNetwork implements AutoCloseable {
 
   /** The session for {@code file}, created on first use. */
   public synchronized OrtSession session(Path file) {
-    return sessions.computeIfAbsent(file, OrtNetwork::open);
+    return sessions.computeIfAbsent(file, f -> open(f, threads));
   }
 
   /** The raw head outputs of a normalised NCHW float32 batch. */

@@ -50,7 +50,8 @@ final class DetectionJob {
     int slices =
         Math.min(batches.size(), partitions > 0 ? partitions : 4 * jsc.defaultParallelism());
     LongAccumulator done = jsc.sc().longAccumulator("detkit.images");
-    ProgressListener listener = new ProgressListener(new Progress(err, label, images.size()), done);
+    ProgressListener listener =
+        new ProgressListener(new Progress(err, label, images.size(), spec.options()), done);
     jsc.sc().addSparkListener(listener);
     JavaFutureAction<List<ImageDetections>> job =
         jsc.parallelize(batches, slices)

@@ -1,11 +1,14 @@
 package dev.detkit.spark;
 
+import com.google.inject.Injector;
 import dev.detkit.api.backend.Backends;
 import dev.detkit.api.config.ConfigLoader;
 import dev.detkit.api.config.ResolvedConfig;
 import dev.detkit.api.model.Detector;
 import dev.detkit.api.registry.BuildContext;
+import dev.detkit.api.registry.DetkitInjector;
 import dev.detkit.api.registry.Registry;
+import dev.detkit.api.runtime.RuntimeOptions;
 import dev.detkit.data.Pipeline;
 import dev.detkit.tools.ModelLoader;
 import java.io.IOException;
@@ -32,7 +35,10 @@ final class DetectorPool {
 
   private DetectorPool() {}
 
-  /** An idle detector for {@code spec}, built when none is; libtorch gets {@code threads}. */
+  /**
+   * An idle detector for {@code spec}, built when none is; the backend gets {@code threads} unless
+   * the options name a count.
+   */
   static Loaded borrow(ModelSpec spec, int threads) {
     Deque<Loaded> idle = IDLE.computeIfAbsent(spec.key(), k -> new ArrayDeque<>());
     synchronized (idle) {
@@ -51,13 +57,18 @@ final class DetectorPool {
   }
 
   private static Loaded build(ModelSpec spec, int threads) {
-    // Read by the DJL backend when it first loads libtorch in this JVM (spark.task.cpus).
-    if (System.getProperty("detkit.threads") == null) {
-      System.setProperty("detkit.threads", String.valueOf(threads));
-    }
+    // The driver's options; without a thread count the backend takes spark.task.cpus.
+    RuntimeOptions options =
+        spec.options().threads() > 0 ? spec.options() : spec.options().withThreads(threads);
     ResolvedConfig cfg = new ConfigLoader().load(configFile(spec), java.util.List.of());
-    // An executor JVM has no command line to inject the registry: it takes the class path's.
-    BuildContext ctx = new BuildContext(Registry.get(), Backends.get(spec.backend()));
+    // An executor has no command line: it builds its injector from the shipped options, once per
+    // JVM (DetkitInjector.shared), and takes the registry and backend from it.
+    Injector injector = DetkitInjector.shared(options);
+    BuildContext ctx =
+        new BuildContext(
+            injector.getInstance(Registry.class),
+            injector.getInstance(Backends.class).get(spec.backend()),
+            options);
     Pipeline pipeline =
         Pipeline.build(
             cfg.at("test_dataloader.dataset.pipeline"), "test_dataloader.dataset.pipeline", ctx);

@@ -2,6 +2,7 @@ package dev.detkit.spark;
 
 import dev.detkit.api.config.CfgPrinter;
 import dev.detkit.api.config.ResolvedConfig;
+import dev.detkit.api.runtime.RuntimeOptions;
 import java.io.Serializable;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -12,21 +13,28 @@ import java.util.HexFormat;
 /**
  * What an executor needs to build the detector, shipped with every task: the resolved config (as
  * JSON, so executors need not see the config files), the checkpoint's path (read by the executor:
- * it must be reachable there, as the images), the backend, and a key that names this model in the
+ * it must be reachable there, as the images), the backend, the driver's runtime options (an
+ * executor builds its injector from them, once per JVM) and a key that names this model in the
  * executors' detector cache.
  *
  * @param configJson the resolved config
  * @param checkpoint the checkpoint file, or null for the config's own {@code load_from}
  * @param backend the backend name
- * @param key SHA-256 of the resolved config, the checkpoint's path, size and modification time and
- *     the backend
+ * @param options the driver's runtime options (layout, batch-norm folding, threads, ...)
+ * @param key SHA-256 of the resolved config, the checkpoint's path, size and modification time, the
+ *     backend and the options
  */
-public record ModelSpec(String configJson, String checkpoint, String backend, String key)
+public record ModelSpec(
+    String configJson, String checkpoint, String backend, RuntimeOptions options, String key)
     implements Serializable {
   private static final long serialVersionUID = 1L;
 
-  /** The spec of {@code cfg} with {@code checkpoint} (may be null) on {@code backend}. */
-  public static ModelSpec of(ResolvedConfig cfg, Path checkpoint, String backend) {
+  /**
+   * The spec of {@code cfg} with {@code checkpoint} (may be null) on {@code backend}, built with
+   * {@code options}.
+   */
+  public static ModelSpec of(
+      ResolvedConfig cfg, Path checkpoint, String backend, RuntimeOptions options) {
     String json = CfgPrinter.json(cfg.root(), false);
     String ckpt = checkpoint == null ? null : checkpoint.toAbsolutePath().toString();
     String stamp = "";
@@ -35,7 +43,11 @@ public record ModelSpec(String configJson, String checkpoint, String backend, St
       stamp = f.length() + ":" + f.lastModified();
     }
     return new ModelSpec(
-        json, ckpt, backend, sha256(json + "\n" + ckpt + "\n" + stamp + "\n" + backend));
+        json,
+        ckpt,
+        backend,
+        options,
+        sha256(json + "\n" + ckpt + "\n" + stamp + "\n" + backend + "\n" + options));
   }
 
   private static String sha256(String text) {

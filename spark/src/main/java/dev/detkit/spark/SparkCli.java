@@ -1,9 +1,13 @@
 package dev.detkit.spark;
 
+import com.google.inject.Injector;
 import dev.detkit.api.backend.BackendException;
 import dev.detkit.api.checkpoint.CheckpointException;
 import dev.detkit.api.config.ConfigException;
+import dev.detkit.api.registry.DetkitInjector;
+import dev.detkit.api.runtime.RuntimeOptions;
 import dev.detkit.data.ImageLoadException;
+import dev.detkit.tools.GuiceCommandFactory;
 import java.io.PrintWriter;
 import java.util.Arrays;
 import picocli.CommandLine;
@@ -42,10 +46,22 @@ public final class SparkCli {
 
   /** Runs a spark command and returns the exit code; for tests and embedding. */
   public static int run(String[] args, PrintWriter out, PrintWriter err) {
-    CommandLine cli = new CommandLine(new SparkCli());
+    boolean debug = Arrays.asList(args).contains("--debug");
+    Injector injector;
+    try {
+      // The driver's edge: system properties and environment, read once; the options travel to the
+      // executors inside each task's ModelSpec.
+      injector = DetkitInjector.shared(RuntimeOptions.fromSystem());
+    } catch (ConfigException e) {
+      if (debug) {
+        e.printStackTrace(err);
+      }
+      err.println("error: " + e.getMessage());
+      return USAGE_ERROR;
+    }
+    CommandLine cli = new CommandLine(new SparkCli(), new GuiceCommandFactory(injector));
     cli.setOut(out);
     cli.setErr(err);
-    boolean debug = Arrays.asList(args).contains("--debug");
     cli.setExecutionExceptionHandler(
         (e, commandLine, parseResult) -> {
           if (debug) {

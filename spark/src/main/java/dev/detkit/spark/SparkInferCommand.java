@@ -1,6 +1,8 @@
 package dev.detkit.spark;
 
+import com.google.inject.Inject;
 import dev.detkit.api.config.ResolvedConfig;
+import dev.detkit.api.runtime.RuntimeOptions;
 import dev.detkit.api.structures.Detections;
 import dev.detkit.api.util.Json;
 import dev.detkit.tools.ModelLoader;
@@ -34,6 +36,8 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "infer", description = "Detect objects in many images on Spark; Parquet and JSON.")
 final class SparkInferCommand implements Callable<Integer> {
+  @Inject RuntimeOptions runtime;
+
   private static final List<String> IMAGE_EXTENSIONS =
       List.of(".jpg", ".jpeg", ".png", ".bmp", ".tif", ".tiff", ".webp");
 
@@ -73,7 +77,7 @@ final class SparkInferCommand implements Callable<Integer> {
     for (String p : paths) {
       tasks.add(new ImageTask(tasks.size(), p, tasks.size()));
     }
-    ModelSpec model = ModelSpec.of(cfg, opts.checkpoint, opts.backend);
+    ModelSpec model = ModelSpec.of(cfg, opts.checkpoint, opts.backend, runtime);
     Files.createDirectories(outDir);
     List<Map<String, Object>> records = new ArrayList<>();
     List<Row> rows = new ArrayList<>();

@@ -1,10 +1,12 @@
 package dev.detkit.spark;
 
+import com.google.inject.Inject;
 import dev.detkit.api.config.CfgNode;
 import dev.detkit.api.config.ResolvedConfig;
 import dev.detkit.api.registry.BuildContext;
 import dev.detkit.api.registry.Registry;
 import dev.detkit.api.util.Json;
+import dev.detkit.api.runtime.RuntimeOptions;
 import dev.detkit.data.CocoDataset;
 import dev.detkit.evaluation.CocoEval;
 import dev.detkit.evaluation.CocoMetricResult;
@@ -34,6 +36,9 @@ import picocli.CommandLine.Spec;
     name = "test",
     description = "Run the config's test dataset through the detector on Spark; COCO box AP.")
 final class SparkTestCommand implements Callable<Integer> {
+  @Inject Registry registry;
+  @Inject RuntimeOptions runtime;
+
   @Spec picocli.CommandLine.Model.CommandSpec spec;
 
   @Mixin SparkOptions opts;
@@ -50,12 +55,12 @@ final class SparkTestCommand implements Callable<Integer> {
     PrintWriter err = spec.commandLine().getErr();
     ResolvedConfig cfg = opts.loadConfig();
     // The driver needs no backend: it reads annotations and evaluates.
-    CocoDataset dataset = ModelLoader.testDataset(cfg, new BuildContext(Registry.get(), null));
+    CocoDataset dataset = ModelLoader.testDataset(cfg, new BuildContext(registry, null, runtime));
     List<ImageTask> images = new ArrayList<>();
     for (CocoDataset.Item item : dataset.items()) {
       images.add(new ImageTask(images.size(), item.path(), item.imgId()));
     }
-    ModelSpec model = ModelSpec.of(cfg, opts.checkpoint, opts.backend);
+    ModelSpec model = ModelSpec.of(cfg, opts.checkpoint, opts.backend, runtime);
     int batchSize = intAt(cfg, "test_dataloader.batch_size", 1);
     List<ImageDetections> dets;
     SparkSession spark =

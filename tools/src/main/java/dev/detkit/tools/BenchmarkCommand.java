@@ -1,6 +1,7 @@
 package dev.detkit.tools;
 
 import com.google.inject.Inject;
+import dev.detkit.api.backend.Backends;
 import dev.detkit.api.backend.ComputePrecision;
 import dev.detkit.api.config.CfgPrinter;
 import dev.detkit.api.config.ResolvedConfig;
@@ -59,6 +60,7 @@ import picocli.CommandLine.Spec;
     description = "Time inference phase by phase and measure memory (mmdet's protocol).")
 final class BenchmarkCommand implements Callable<Integer> {
   @Inject Registry registry;
+  @Inject Backends backends;
 
   @Spec picocli.CommandLine.Model.CommandSpec spec;
 
@@ -144,15 +146,16 @@ final class BenchmarkCommand implements Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
     ResolvedConfig cfg = model.loadConfig();
-    Backend b = profile ? new ProfilingBackend(model.backend()) : model.backend();
+    Backend chosen = model.backend(backends);
+    Backend b = profile ? new ProfilingBackend(chosen) : chosen;
     model.precision(b, err);
+    BuildContext ctx = model.context(registry, backends, b);
     SingleStageDetector net =
-        ModelLoader.detector(
-            cfg, new BuildContext(registry, b), model.checkpoint, err, SingleStageDetector.class);
+        ModelLoader.detector(cfg, ctx, model.checkpoint, err, SingleStageDetector.class);
     ComputePrecision precision = model.applyPrecision(net, b, err);
     // --backend onnxruntime: the network runs in ONNX Runtime, pre- and post-processing on b.
-    OrtNetwork ort = model.onnxRuntime() ? OnnxModels.network(cfg, b, model.checkpoint, err) : null;
-    BuildContext ctx = new BuildContext(registry, b);
+    OrtNetwork ort =
+        model.onnxRuntime() ? OnnxModels.network(cfg, ctx, model.checkpoint, err) : null;
     List<String> images = List.of();
     String input;
     Pipeline pipeline = null;
@@ -182,7 +185,7 @@ final class BenchmarkCommand implements Callable<Integer> {
     double[] post = new double[iterations - warmup];
     double[] e2e = new double[iterations - warmup];
     int[] inputShape = null;
-    Progress progress = new Progress(err, "benchmark", iterations);
+    Progress progress = new Progress(err, "benchmark", iterations, ctx.options());
     long timedStart = 0;
     for (int it = 0; it < iterations; it++) {
       if (it == warmup) {
@@ -248,7 +251,7 @@ final class BenchmarkCommand implements Callable<Integer> {
       env.put("backend", OnnxModels.BACKEND);
       env.put(
           "backend_version", OrtNetwork.version() + " (pre/post-processing on " + b.name() + ")");
-      env.put("threads", OrtNetwork.threads());
+      env.put("threads", OrtNetwork.threads(ctx.options().ortThreads()));
     }
     rec.put("env", env);
     Map<String, Object> protocol = new LinkedHashMap<>();
@@ -257,8 +260,7 @@ final class BenchmarkCommand implements Callable<Integer> {
     protocol.put("timed_images", timedImages);
     protocol.put("input", input);
     boolean cl =
-        model.layout.equals("channels_last")
-            && b.has(dev.detkit.api.tensor.Capability.CHANNELS_LAST);
+        ctx.options().channelsLast() && b.has(dev.detkit.api.tensor.Capability.CHANNELS_LAST);
     protocol.put("layout", cl ? "channels_last" : "nchw");
     // What --dtype asked for and what ran (bf16 falls back to float32 without native bfloat16).
     protocol.put("dtype_requested", precision.requested());
@@ -268,7 +270,7 @@ final class BenchmarkCommand implements Callable<Integer> {
         ((Module) net)
             .namedModules().values().stream()
                 .anyMatch(m -> m instanceof dev.detkit.api.nn.BatchNorm2d);
-    protocol.put("bn_folded", hasBatchNorm && !"false".equals(System.getProperty("detkit.foldBn")));
+    protocol.put("bn_folded", hasBatchNorm && ctx.options().foldBn());
     rec.put("protocol", protocol);
     rec.put("input_shape", inputShape);
     rec.put("params", ((Module) net).parameterCount());

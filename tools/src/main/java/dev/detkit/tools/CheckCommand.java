@@ -42,6 +42,7 @@ import picocli.CommandLine.Spec;
             + " hooks, evaluators) and the model's cross-component checks; report every problem.")
 final class CheckCommand implements Callable<Integer> {
   @Inject Registry registry;
+  @Inject Backends backends;
 
   @Mixin ConfigOptions configOptions;
 
@@ -178,7 +179,7 @@ final class CheckCommand implements Callable<Integer> {
             cfg.map("model"),
             "model",
             Detector.class,
-            new BuildContext(registry, Backends.get(backend)));
+            new BuildContext(registry, backends.get(backend), backends.options()));
     ((Module) det).close();
     return null;
   }

@@ -1,9 +1,12 @@
 package dev.detkit.tools;
 
+import com.google.inject.Injector;
 import dev.detkit.api.Warnings;
 import dev.detkit.api.backend.BackendException;
 import dev.detkit.api.checkpoint.CheckpointException;
 import dev.detkit.api.config.ConfigException;
+import dev.detkit.api.registry.DetkitInjector;
+import dev.detkit.api.runtime.RuntimeOptions;
 import dev.detkit.data.ImageLoadException;
 import dev.detkit.evaluation.CocoFormatException;
 import java.io.PrintWriter;
@@ -56,11 +59,19 @@ public final class DetkitCli {
 
   /** Runs the command line and returns the exit code; for tests and embedding. */
   public static int run(String[] args, PrintWriter out, PrintWriter err) {
-    CommandLine cli = new CommandLine(new DetkitCli(), new GuiceCommandFactory());
-    cli.setOut(out);
-    cli.setErr(err);
     Warnings.sendTo(err);
     boolean debug = java.util.Arrays.asList(args).contains("--debug");
+    Injector injector;
+    try {
+      // The edge: system properties and environment are read here, once, into RuntimeOptions; the
+      // commands' flags (--layout, --backend) refine them for their run.
+      injector = DetkitInjector.shared(RuntimeOptions.fromSystem());
+    } catch (RuntimeException e) {
+      return report(e, debug, err);
+    }
+    CommandLine cli = new CommandLine(new DetkitCli(), new GuiceCommandFactory(injector));
+    cli.setOut(out);
+    cli.setErr(err);
     cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> report(e, debug, err));
     // Usage errors (unknown option, missing parameter) also exit 2, with one line.
     cli.setParameterExceptionHandler(

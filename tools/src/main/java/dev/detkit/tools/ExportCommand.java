@@ -1,11 +1,14 @@
 package dev.detkit.tools;
 
+import com.google.inject.Inject;
+import dev.detkit.api.backend.Backends;
 import dev.detkit.api.checkpoint.Safetensors;
 import dev.detkit.api.checkpoint.StoredType;
 import dev.detkit.api.checkpoint.TensorData;
 import dev.detkit.api.config.CfgList;
 import dev.detkit.api.config.CfgNode;
 import dev.detkit.api.config.ResolvedConfig;
+import dev.detkit.api.registry.Registry;
 import dev.detkit.api.tensor.Shape;
 import dev.detkit.export.DetectorExporter;
 import dev.detkit.export.OnnxGraph;
@@ -33,6 +36,9 @@ import picocli.CommandLine.Spec;
         "Export the network (normalised input to the head's raw outputs) to ONNX, with the"
             + " detector's metadata.")
 final class ExportCommand implements Callable<Integer> {
+  @Inject Registry registry;
+  @Inject Backends backends;
+
   @Spec picocli.CommandLine.Model.CommandSpec spec;
 
   @Mixin ModelOptions model;
@@ -105,7 +111,7 @@ final class ExportCommand implements Callable<Integer> {
         OnnxModels.export(
             cfg,
             model.checkpoint,
-            model.backend(),
+            model.context(registry, backends, model.backend(backends)),
             new int[] {batch, 3, hw[0], hw[1]},
             dynamic,
             opset,

@@ -38,6 +38,7 @@ import picocli.CommandLine.Spec;
     description = "Run the model's backbone on an input tensor and save the features.")
 final class ExtractCommand implements Callable<Integer> {
   @Inject Registry registry;
+  @Inject Backends backends;
 
   @Spec picocli.CommandLine.Model.CommandSpec spec;
 
@@ -135,11 +136,11 @@ final class ExtractCommand implements Callable<Integer> {
     }
     PrintWriter log = spec.commandLine().getOut();
     ResolvedConfig cfg = configOptions.loadConfig();
-    Backend b = Backends.get(backend);
+    Backend b = backends.get(backend);
     SingleStageDetector net =
         ModelLoader.detector(
             cfg,
-            new BuildContext(registry, b),
+            new BuildContext(registry, b, backends.options()),
             null,
             spec.commandLine().getErr(),
             SingleStageDetector.class);
@@ -204,7 +205,7 @@ final class ExtractCommand implements Callable<Integer> {
         Pipeline.build(
             cfg.at("test_dataloader.dataset.pipeline"),
             "test_dataloader.dataset.pipeline",
-            new BuildContext(registry, b));
+            new BuildContext(registry, b, backends.options()));
     DetSample sample = pipeline.load(input.toString(), 0);
     return net.preprocessor().apply(List.of(sample), b).inputs();
   }

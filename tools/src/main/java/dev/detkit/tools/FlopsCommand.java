@@ -31,6 +31,7 @@ import picocli.CommandLine.Spec;
     description = "Count parameters and FLOPs per module (mmdet/fvcore convention).")
 final class FlopsCommand implements Callable<Integer> {
   @Inject Registry registry;
+  @Inject Backends backends;
 
   @Spec picocli.CommandLine.Model.CommandSpec spec;
 
@@ -69,11 +70,11 @@ final class FlopsCommand implements Callable<Integer> {
       throw new UserError("--format: expected text or json, got '" + format + "'");
     }
     ResolvedConfig cfg = configOptions.loadConfig();
-    Backend b = Backends.get("djl");
+    Backend b = backends.get("djl");
     SingleStageDetector net =
         ModelLoader.detector(
             cfg,
-            new BuildContext(registry, b),
+            new BuildContext(registry, b, backends.options()),
             null,
             spec.commandLine().getErr(),
             SingleStageDetector.class);

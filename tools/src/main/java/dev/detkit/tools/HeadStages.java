@@ -51,11 +51,11 @@ final class HeadStages {
   int run() {
     PrintWriter log = c.spec.commandLine().getOut();
     ResolvedConfig cfg = c.configOptions.loadConfig();
-    Backend b = Backends.get(c.backend);
+    Backend b = c.backends.get(c.backend);
     SingleStageDetector net =
         ModelLoader.detector(
             cfg,
-            new BuildContext(c.registry, b),
+            new BuildContext(c.registry, b, c.backends.options()),
             null,
             c.spec.commandLine().getErr(),
             SingleStageDetector.class);

@@ -1,6 +1,7 @@
 package dev.detkit.tools;
 
 import com.google.inject.Inject;
+import dev.detkit.api.backend.Backends;
 import dev.detkit.api.config.ResolvedConfig;
 import dev.detkit.api.model.Detector;
 import dev.detkit.api.nn.Module;
@@ -39,6 +40,7 @@ import picocli.CommandLine.Spec;
 @Command(name = "infer", description = "Detect objects in an image or a folder of images.")
 final class InferCommand implements Callable<Integer> {
   @Inject Registry registry;
+  @Inject Backends backends;
 
   /** The file types of a folder that are taken as images (mmdet's IMG_EXTENSIONS). */
   static final List<String> IMAGE_EXTENSIONS =
@@ -118,28 +120,27 @@ final class InferCommand implements Callable<Integer> {
           "--model carries its config and weights: give CONFIG or --model, not both");
     }
     ResolvedConfig cfg = onnxModel != null ? OnnxModels.configOf(onnxModel) : model.loadConfig();
-    Backend b = model.backend();
+    Backend b = model.backend(backends);
     model.precision(b, err);
+    BuildContext ctx = model.context(registry, backends, b);
     Pipeline pipeline =
         Pipeline.build(
-            cfg.at("test_dataloader.dataset.pipeline"),
-            "test_dataloader.dataset.pipeline",
-            new BuildContext(registry, b));
+            cfg.at("test_dataloader.dataset.pipeline"), "test_dataloader.dataset.pipeline", ctx);
     List<String> classes = ModelLoader.classes(cfg);
     int failed = 0;
     Detector det =
         onnxModel != null
-            ? OnnxModels.forModelFile(onnxModel, cfg, b)
+            ? OnnxModels.forModelFile(onnxModel, cfg, ctx)
             : model.onnxRuntime()
-                ? OnnxModels.forConfig(cfg, b, model.checkpoint, err, true)
-                : ModelLoader.detector(
-                    cfg, new BuildContext(registry, b), model.checkpoint, err, true);
+                ? OnnxModels.forConfig(cfg, ctx, model.checkpoint, err, true)
+                : ModelLoader.detector(cfg, ctx, model.checkpoint, err, true);
     model.applyPrecision(det, b, err);
     try (RecordWriter results =
         out != null
             ? RecordWriter.toFile(out)
             : RecordWriter.toStream(spec.commandLine().getOut())) {
-      Progress progress = images.size() > 1 ? new Progress(err, "infer", images.size()) : null;
+      Progress progress =
+          images.size() > 1 ? new Progress(err, "infer", images.size(), ctx.options()) : null;
       List<DetSample> batch = new ArrayList<>();
       for (int i = 0; i < images.size(); i++) {
         try {

@@ -39,6 +39,7 @@ import picocli.CommandLine.Spec;
             + " component (by name, e.g. FPN) in full.")
 final class ListCommand implements Callable<Integer> {
   @Inject Registry registry;
+  @Inject Backends backends;
 
   @Spec picocli.CommandLine.Model.CommandSpec spec;
 
@@ -86,7 +87,7 @@ final class ListCommand implements Callable<Integer> {
       Map<String, Object> all = new LinkedHashMap<>();
       for (ComponentKind k : kinds) {
         if (k == ComponentKind.BACKEND) {
-          all.put(k.cliName(), Backends.names());
+          all.put(k.cliName(), backends.names());
           continue;
         }
         java.util.Set<String> provided = providedKeys(registry, k);
@@ -387,13 +388,13 @@ final class ListCommand implements Callable<Integer> {
     return out;
   }
 
-  private static void listBackends(PrintWriter out) {
+  private void listBackends(PrintWriter out) {
     out.println("backend");
-    for (String name : Backends.names()) {
-      String marker = name.equals(Backends.DEFAULT) ? " (default)" : "";
-      out.println("  " + name + marker + ": " + Backends.factory(name).description());
+    for (String name : backends.names()) {
+      String marker = name.equals(backends.options().backend()) ? " (default)" : "";
+      out.println("  " + name + marker + ": " + backends.factory(name).description());
       try {
-        Backend b = Backends.get(name);
+        Backend b = backends.get(name);
         out.println("    version:      " + b.version());
         out.println("    threads:      " + b.threads());
         String caps =

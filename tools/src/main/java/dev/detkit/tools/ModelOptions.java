@@ -3,6 +3,9 @@ package dev.detkit.tools;
 import dev.detkit.api.backend.Backends;
 import dev.detkit.api.backend.ComputePrecision;
 import dev.detkit.api.model.Detector;
+import dev.detkit.api.registry.BuildContext;
+import dev.detkit.api.registry.Registry;
+import dev.detkit.api.runtime.RuntimeOptions;
 import dev.detkit.api.tensor.Backend;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -30,9 +33,9 @@ final class ModelOptions extends ConfigOptions {
 
   @Option(
       names = "--layout",
-      defaultValue = "nchw",
       description =
-          "nchw (default: mmdetection's kernels) or channels_last (faster on DJL; may round differently).")
+          "nchw (default: mmdetection's kernels) or channels_last (faster on DJL; may round"
+              + " differently); overrides -Ddetkit.layout and DETKIT_LAYOUT.")
   String layout;
 
   @Option(
@@ -46,16 +49,29 @@ final class ModelOptions extends ConfigOptions {
 
   private ComputePrecision precision;
 
-  /** Applies {@code --layout}, checks {@code --dtype}'s name and returns the chosen backend. */
-  Backend backend() {
-    if (!layout.equals("nchw") && !layout.equals("channels_last")) {
-      throw new UserError("--layout: expected nchw or channels_last, got '" + layout + "'");
-    }
+  /** Checks {@code --layout} and {@code --dtype}'s names and returns the chosen backend. */
+  Backend backend(Backends backends) {
+    runtime(backends.options());
     if (!ComputePrecision.NAMES.contains(dtype)) {
       throw new UserError("--dtype: expected float32, bf16 or bf16-emulated, got '" + dtype + "'");
     }
-    System.setProperty("detkit.layout", layout);
-    return Backends.get(onnxRuntime() ? "djl" : backend);
+    return backends.get(onnxRuntime() ? "djl" : backend);
+  }
+
+  /** {@code base} (what the edge read) with {@code --layout} where it is given. */
+  RuntimeOptions runtime(RuntimeOptions base) {
+    if (layout == null) {
+      return base;
+    }
+    if (!layout.equals("nchw") && !layout.equals("channels_last")) {
+      throw new UserError("--layout: expected nchw or channels_last, got '" + layout + "'");
+    }
+    return base.withLayout(layout);
+  }
+
+  /** A build context on {@code b} (the chosen backend, or a wrapper of it) with these options. */
+  BuildContext context(Registry registry, Backends backends, Backend b) {
+    return new BuildContext(registry, b, runtime(backends.options()));
   }
 
   /** True for {@code --backend onnxruntime}: the network runs in ONNX Runtime. */

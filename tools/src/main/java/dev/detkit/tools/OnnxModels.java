@@ -5,7 +5,6 @@ import dev.detkit.api.config.ConfigLoader;
 import dev.detkit.api.config.ResolvedConfig;
 import dev.detkit.api.registry.BuildContext;
 import dev.detkit.api.registry.ComponentKind;
-import dev.detkit.api.registry.Registry;
 import dev.detkit.api.tensor.Backend;
 import dev.detkit.detectors.SingleStageDetector;
 import dev.detkit.export.DetectorExporter;
@@ -40,21 +39,22 @@ final class OnnxModels {
       Path file, long bytes, int nodes, int initializers, DetectorExporter.Recorded recorded) {}
 
   /**
-   * Builds the config's detector on a recording backend over {@code inner}, loads the checkpoint,
+   * Builds the config's detector on a recording backend over {@code ctx}'s, loads the checkpoint,
    * runs it once at {@code shape} (N, C, H, W) and writes the graph with its metadata.
    */
   static Written export(
       ResolvedConfig cfg,
       Path checkpoint,
-      Backend inner,
+      BuildContext ctx,
       int[] shape,
       boolean dynamic,
       int opset,
       Path out,
       PrintWriter log) {
-    RecordingBackend rb = new RecordingBackend(inner, opset, dynamic);
+    RecordingBackend rb = new RecordingBackend(ctx.backend(), opset, dynamic);
     try (SingleStageDetector det =
-        ModelLoader.detector(cfg, context(rb), checkpoint, log, SingleStageDetector.class)) {
+        ModelLoader.detector(
+            cfg, ctx.withBackend(rb), checkpoint, log, SingleStageDetector.class)) {
       DetectorExporter.Recorded rec =
           DetectorExporter.record(det, rb, shape[0], shape[2], shape[3]);
       Path ckpt = ModelLoader.resolveCheckpoint(cfg, checkpoint);
@@ -83,21 +83,27 @@ final class OnnxModels {
   }
 
   /**
-   * A detector for {@code --backend onnxruntime}: the config's detector on {@code host} for
-   * preprocessing and post-processing, its network exported per input shape (cached) and run in
-   * ONNX Runtime.
+   * A detector for {@code --backend onnxruntime}: the config's detector on {@code ctx}'s backend
+   * for preprocessing and post-processing, its network exported per input shape (cached under the
+   * runtime options' cache folder) and run in ONNX Runtime.
    */
   static OrtDetector forConfig(
-      ResolvedConfig cfg, Backend host, Path checkpoint, PrintWriter log, boolean warnIfRandom) {
+      ResolvedConfig cfg,
+      BuildContext ctx,
+      Path checkpoint,
+      PrintWriter log,
+      boolean warnIfRandom) {
     SingleStageDetector det =
         warnIfRandom
-            ? (SingleStageDetector) ModelLoader.detector(cfg, context(host), checkpoint, log, true)
-            : ModelLoader.detector(cfg, context(host), checkpoint, log, SingleStageDetector.class);
-    return new OrtDetector(det, host, network(cfg, host, checkpoint, log));
+            ? (SingleStageDetector) ModelLoader.detector(cfg, ctx, checkpoint, log, true)
+            : ModelLoader.detector(cfg, ctx, checkpoint, log, SingleStageDetector.class);
+    return new OrtDetector(det, ctx.backend(), network(cfg, ctx, checkpoint, log));
   }
 
   /** The cached-export network of a config and checkpoint. */
-  static OrtNetwork network(ResolvedConfig cfg, Backend host, Path checkpoint, PrintWriter log) {
+  static OrtNetwork network(
+      ResolvedConfig cfg, BuildContext ctx, Path checkpoint, PrintWriter log) {
+    Backend host = ctx.backend();
     Path ckpt = ModelLoader.resolveCheckpoint(cfg, checkpoint);
     String ckptKey = "none";
     if (ckpt != null) {
@@ -115,9 +121,10 @@ final class OnnxModels {
     String cfgJson = dev.detkit.api.config.CfgPrinter.json(cfg.root(), false);
     String label = cfg.file() == null ? "model" : stem(cfg.file());
     String ckptPart = ckptKey;
-    ExportCache cache = ExportCache.defaultCache();
+    ExportCache cache = ExportCache.under(ctx.options().cachePath());
     return new OrtNetwork(
         host,
+        ctx.options().ortThreads(),
         shape -> {
           String key =
               ExportCache.key(
@@ -125,7 +132,8 @@ final class OnnxModels {
                   ckptPart,
                   java.util.Arrays.toString(shape),
                   String.valueOf(DetectorExporter.DEFAULT_OPSET),
-                  detkitVersion());
+                  detkitVersion(),
+                  DetectorExporter.buildId());
           return cache.get(
               label,
               key,
@@ -137,7 +145,7 @@ final class OnnxModels {
                         + out);
                 log.flush();
                 export(
-                    cfg, checkpoint, host, shape, false, DetectorExporter.DEFAULT_OPSET, out, log);
+                    cfg, checkpoint, ctx, shape, false, DetectorExporter.DEFAULT_OPSET, out, log);
               });
         });
   }
@@ -152,7 +160,8 @@ final class OnnxModels {
   static ResolvedConfig configOf(Path model) {
     OutputPaths.checkReadable(model, "--model");
     Map<String, String> meta;
-    try (var s = OrtNetwork.open(model)) {
+    // One thread: only the metadata is read.
+    try (var s = OrtNetwork.open(model, 1)) {
       meta = s.getMetadata().getCustomMetadata();
     } catch (BadModelException e) {
       throw new UserError(e.getMessage());
@@ -184,21 +193,14 @@ final class OnnxModels {
   }
 
   /** A detector running an exported file, with the head and pipeline its metadata describes. */
-  static OrtDetector forModelFile(Path model, ResolvedConfig cfg, Backend host) {
-    Registry r = Registry.get();
+  static OrtDetector forModelFile(Path model, ResolvedConfig cfg, BuildContext ctx) {
     SingleStageDetector det =
-        r.build(
-            ComponentKind.DETECTOR,
-            cfg.map("model"),
-            "model",
-            SingleStageDetector.class,
-            new BuildContext(r, host));
-    return new OrtDetector(det, host, new OrtNetwork(host, shape -> model));
-  }
-
-  // The class path's registry: this static helper has no injector (the commands pass theirs to
-  // ModelLoader; threading it through here is left for the injection follow-up).
-  private static dev.detkit.api.registry.BuildContext context(Backend b) {
-    return new dev.detkit.api.registry.BuildContext(dev.detkit.api.registry.Registry.get(), b);
+        ctx.registry()
+            .build(
+                ComponentKind.DETECTOR, cfg.map("model"), "model", SingleStageDetector.class, ctx);
+    return new OrtDetector(
+        det,
+        ctx.backend(),
+        new OrtNetwork(ctx.backend(), ctx.options().ortThreads(), shape -> model));
   }
 }

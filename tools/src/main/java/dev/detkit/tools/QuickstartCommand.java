@@ -7,6 +7,7 @@ import dev.detkit.api.config.ConfigLoader;
 import dev.detkit.api.config.ResolvedConfig;
 import dev.detkit.api.model.Detector;
 import dev.detkit.api.nn.Module;
+import dev.detkit.api.registry.BuildContext;
 import dev.detkit.api.registry.Registry;
 import dev.detkit.api.structures.DetSample;
 import dev.detkit.api.structures.Detections;
@@ -42,6 +43,7 @@ import picocli.CommandLine.Spec;
     description = "Generate data, train, evaluate, draw and benchmark the quickstart model.")
 final class QuickstartCommand implements Callable<Integer> {
   @Inject Registry registry;
+  @Inject Backends backends;
 
   @Spec picocli.CommandLine.Model.CommandSpec spec;
 
@@ -100,7 +102,7 @@ final class QuickstartCommand implements Callable<Integer> {
     long t0 = System.nanoTime();
     Map<String, Double> metrics;
     long memMb;
-    try (Runner runner = new Runner(cfg, Backends.get("djl"), train, false, out, err)) {
+    try (Runner runner = new Runner(cfg, context(), train, false, out, err)) {
       metrics = runner.train();
       memMb = runner.peakMemoryMb();
     }
@@ -139,10 +141,14 @@ final class QuickstartCommand implements Callable<Integer> {
     return 0;
   }
 
+  /** Quickstart runs on djl, the backend every clone has. */
+  private BuildContext context() {
+    return new BuildContext(registry, backends.get("djl"), backends.options());
+  }
+
   private void draw(ResolvedConfig cfg, Path ckpt, Path dir, PrintWriter err) throws IOException {
     Files.createDirectories(dir);
-    var b = Backends.get("djl");
-    var ctx = new dev.detkit.api.registry.BuildContext(registry, b);
+    var ctx = context();
     var dataset = ModelLoader.testDataset(cfg, ctx);
     Pipeline pipeline =
         Pipeline.build(

@@ -4,6 +4,8 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.detkit.api.util.Json;
+import com.google.inject.Inject;
+import dev.detkit.api.runtime.RuntimeOptions;
 import dev.detkit.engine.Progress;
 import dev.detkit.tools.suite.SlurmScripts;
 import dev.detkit.tools.suite.SuiteCell;
@@ -43,6 +45,8 @@ import picocli.CommandLine.Spec;
     description =
         "Run a comparative benchmark grid (configs x backends x sizes x dtypes), resumable.")
 final class SuiteCommand implements Callable<Integer> {
+  @Inject RuntimeOptions runtime;
+
   @Spec picocli.CommandLine.Model.CommandSpec spec;
 
   @Parameters(index = "0", arity = "0..1", paramLabel = "SUITE.yaml")
@@ -142,7 +146,7 @@ final class SuiteCommand implements Callable<Integer> {
     int reused = 0;
     int measured = 0;
     int repeats = suite.repeats();
-    Progress progress = new Progress(err, "suite", selected.size() * repeats);
+    Progress progress = new Progress(err, "suite", selected.size() * repeats, runtime);
     // Round-robin: every cell once per round, so a slow spell of the machine spreads over all.
     for (int round = 1; round <= repeats; round++) {
       for (SuiteCell cell : selected) {

@@ -1,6 +1,7 @@
 package dev.detkit.tools;
 
 import com.google.inject.Inject;
+import dev.detkit.api.backend.Backends;
 import dev.detkit.api.config.CfgNode;
 import dev.detkit.api.config.ResolvedConfig;
 import dev.detkit.api.model.Detector;
@@ -39,6 +40,7 @@ import picocli.CommandLine.Spec;
 @Command(name = "test", description = "Run the test dataloader, the model and the COCO metric.")
 final class TestCommand implements Callable<Integer> {
   @Inject Registry registry;
+  @Inject Backends backends;
 
   @Spec picocli.CommandLine.Model.CommandSpec spec;
 
@@ -75,9 +77,9 @@ final class TestCommand implements Callable<Integer> {
     OutputPaths.checkFile(out, "--out");
     OutputPaths.prepareDir(showDir, "--show-dir");
     ResolvedConfig cfg = model.loadConfig();
-    Backend b = model.backend();
+    Backend b = model.backend(backends);
     model.precision(b, err);
-    BuildContext ctx = new BuildContext(registry, b);
+    BuildContext ctx = model.context(registry, backends, b);
     CocoDataset dataset = ModelLoader.testDataset(cfg, ctx);
     Pipeline pipeline =
         Pipeline.build(
@@ -93,7 +95,7 @@ final class TestCommand implements Callable<Integer> {
     }
     Detector det =
         model.onnxRuntime()
-            ? OnnxModels.forConfig(cfg, b, model.checkpoint, err, true)
+            ? OnnxModels.forConfig(cfg, ctx, model.checkpoint, err, true)
             : ModelLoader.detector(cfg, ctx, model.checkpoint, err, true);
     model.applyPrecision(det, b, err);
     List<Map<String, Object>> results = new ArrayList<>();
@@ -109,7 +111,7 @@ final class TestCommand implements Callable<Integer> {
                   err.println("\nerror: " + e.getMessage());
                   failed[0]++;
                 })) {
-      Progress progress = new Progress(err, "test", loader.size());
+      Progress progress = new Progress(err, "test", loader.size(), ctx.options());
       for (List<DetSample> batch : loader) {
         if (!batch.isEmpty()) {
           List<Detections> dets = det.predict(batch);

@@ -1,10 +1,13 @@
 package dev.detkit.tools;
 
+import com.google.inject.Inject;
 import dev.detkit.api.backend.Backends;
 import dev.detkit.api.config.ResolvedConfig;
 import dev.detkit.api.distributed.CollectiveException;
 import dev.detkit.api.distributed.DistributedEnv;
 import dev.detkit.api.distributed.ProcessGroup;
+import dev.detkit.api.registry.BuildContext;
+import dev.detkit.api.registry.Registry;
 import dev.detkit.api.tensor.Backend;
 import dev.detkit.engine.Runner;
 import dev.detkit.engine.dist.DataParallel;
@@ -26,6 +29,9 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "train", description = "Train a detector from a config.")
 public final class TrainCommand implements Callable<Integer> {
+  @Inject Registry registry;
+  @Inject Backends backends;
+
   @Spec picocli.CommandLine.Model.CommandSpec spec;
 
   @Mixin ConfigOptions config;
@@ -98,10 +104,13 @@ public final class TrainCommand implements Callable<Integer> {
       return train(out, err, null);
     }
     // A rank of a job (started by --launcher local, torchrun-style, or by hand).
-    Backend b = Backends.get(backend);
+    Backend b = backends.get(backend);
     DataParallel dp;
     try {
-      dp = new DataParallel(b.processGroup(DistributedEnv.fromEnvironment(env)));
+      dp =
+          new DataParallel(
+              b.processGroup(DistributedEnv.fromEnvironment(env)),
+              backends.options().flatAllReduce());
     } catch (UnsupportedOperationException e) {
       throw new UserError(e.getMessage());
     } catch (CollectiveException e) {
@@ -120,7 +129,15 @@ public final class TrainCommand implements Callable<Integer> {
     ResolvedConfig cfg = config.loadConfig();
     Path dir = workDir != null ? workDir : defaultWorkDir(cfg);
     long t0 = System.nanoTime();
-    try (Runner runner = new Runner(cfg, Backends.get(backend), dir, resume, out, err, dp)) {
+    try (Runner runner =
+        new Runner(
+            cfg,
+            new BuildContext(registry, backends.get(backend), backends.options()),
+            dir,
+            resume,
+            out,
+            err,
+            dp)) {
       Map<String, Double> metrics = runner.train();
       if (runner.isMain()) {
         out.printf(

@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.detkit.api.backend.BackendException;
-import dev.detkit.api.backend.Backends;
+import dev.detkit.api.testing.TestRuntime;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import org.junit.jupiter.api.Test;
@@ -17,21 +17,22 @@ class BackendSelectionTest {
   @Test
   void backendsAreFoundThroughServiceLoader() {
     assertTrue(
-        Backends.names().containsAll(java.util.List.of("djl", "nd4j")),
-        Backends.names().toString());
-    assertEquals("djl", Backends.getDefault().name());
-    assertEquals("nd4j", Backends.get("nd4j").name());
+        TestRuntime.backends().names().containsAll(java.util.List.of("djl", "nd4j")),
+        TestRuntime.backends().names().toString());
+    assertEquals("djl", TestRuntime.backends().getDefault().name());
+    assertEquals("nd4j", TestRuntime.backend("nd4j").name());
   }
 
   @Test
   void unknownNameListsTheKnownOnes() {
-    BackendException e = assertThrows(BackendException.class, () -> Backends.get("tensorflow"));
+    BackendException e =
+        assertThrows(BackendException.class, () -> TestRuntime.backend("tensorflow"));
     assertEquals("unknown backend 'tensorflow'; known backends: broken, djl, nd4j", e.getMessage());
   }
 
   @Test
   void nativeLoadFailureIsOneLineNamingBackendAndCause() {
-    BackendException e = assertThrows(BackendException.class, () -> Backends.get("broken"));
+    BackendException e = assertThrows(BackendException.class, () -> TestRuntime.backend("broken"));
     assertEquals(
         "backend 'broken' failed to load: UnsatisfiedLinkError: no libbroken.so in java.library.path",
         e.getMessage());

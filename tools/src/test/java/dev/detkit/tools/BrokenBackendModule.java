@@ -2,6 +2,7 @@ package dev.detkit.tools;
 
 import dev.detkit.api.backend.BackendFactory;
 import dev.detkit.api.registry.DetkitModule;
+import dev.detkit.api.runtime.RuntimeOptions;
 import dev.detkit.api.tensor.Backend;
 
 /** A test-only backend whose native library "fails to load", registered through ServiceLoader. */
@@ -18,7 +19,7 @@ public final class BrokenBackendModule extends DetkitModule {
     }
 
     @Override
-    public Backend create() {
+    public Backend create(RuntimeOptions options) {
       throw new IllegalStateException(
           "init failed", new UnsatisfiedLinkError("no libbroken.so in java.library.path"));
     }

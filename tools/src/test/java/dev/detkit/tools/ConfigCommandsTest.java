@@ -52,6 +52,20 @@ class ConfigCommandsTest {
     assertTrue(line.contains(what), "says '" + what + "': " + line);
   }
 
+  /** A bad runtime option, read once at the edge, is one line naming the property, exit 2. */
+  @Test
+  void badRuntimeOptionIsOneLineNamingTheProperty() {
+    System.setProperty("detkit.progress", "fancy");
+    try {
+      Run r = run("list", "neck");
+      assertEquals(DetkitCli.USAGE_ERROR, r.code(), r.err());
+      assertEquals(
+          "error: detkit.progress: expected auto, bar or lines, got 'fancy'", r.err().strip());
+    } finally {
+      System.clearProperty("detkit.progress");
+    }
+  }
+
   /** Every model-running command takes the shared model options and answers --help. */
   @ParameterizedTest
   @ValueSource(strings = {"infer", "benchmark", "test"})

@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtSession;
-import dev.detkit.api.backend.Backends;
 import dev.detkit.api.config.ConfigLoader;
 import dev.detkit.api.config.ResolvedConfig;
 import dev.detkit.api.registry.BuildContext;
@@ -14,6 +13,7 @@ import dev.detkit.api.registry.ComponentKind;
 import dev.detkit.api.registry.Registry;
 import dev.detkit.api.tensor.Backend;
 import dev.detkit.api.tensor.TensorScope;
+import dev.detkit.api.testing.TestRuntime;
 import dev.detkit.detectors.SingleStageDetector;
 import dev.detkit.export.DetectorExporter;
 import dev.detkit.export.RecordingBackend;
@@ -63,9 +63,9 @@ class ConfigZooTest {
   @MethodSource("configs")
   void buildsRunsForwardAndExports(String config) throws Exception {
     ResolvedConfig cfg = new ConfigLoader().load(CONFIGS.resolve(config));
-    Backend b = Backends.get("djl");
+    Backend b = TestRuntime.backend("djl");
     RecordingBackend rb = new RecordingBackend(b, DetectorExporter.DEFAULT_OPSET, false);
-    Registry r = Registry.get();
+    Registry r = TestRuntime.registry();
     Map<String, float[]> djl = new LinkedHashMap<>();
     // A seeded N(0, 1) input: a constant one leaves group norms dividing near-zero variances,
     // which amplifies float32 rounding differences between runtimes.
@@ -100,7 +100,7 @@ class ConfigZooTest {
     DetectorExporter.optimize(rb.graph());
     Path file = tmp.resolve(config.replace('/', '_') + ".onnx");
     DetectorExporter.write(rb.graph(), DetectorExporter.DEFAULT_OPSET, "test", Map.of(), file);
-    try (OrtSession s = OrtNetwork.open(file);
+    try (OrtSession s = OrtNetwork.open(file, 0);
         OnnxTensor in =
             OnnxTensor.createTensor(
                 OrtEnvironment.getEnvironment(), FloatBuffer.wrap(x), new long[] {1, 3, 128, 128});

@@ -2,10 +2,10 @@ package dev.detkit.tools;
 
 import static dev.detkit.api.conformance.Assertions2.assertClose;
 
-import dev.detkit.api.backend.Backends;
 import dev.detkit.api.conformance.ConformanceCases;
 import dev.detkit.api.conformance.OpCase;
 import dev.detkit.api.tensor.TensorScope;
+import dev.detkit.api.testing.TestRuntime;
 import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -20,7 +20,8 @@ class CrossBackendAgreementTest {
   @MethodSource("cases")
   void djlAndNd4jAgreeTo1e5(OpCase c) {
     try (TensorScope scope = TensorScope.open()) {
-      assertClose(c.run(Backends.get("nd4j")), c.run(Backends.get("djl")), 1e-5, c.name());
+      assertClose(
+          c.run(TestRuntime.backend("nd4j")), c.run(TestRuntime.backend("djl")), 1e-5, c.name());
     }
   }
 }

@@ -8,6 +8,7 @@ import dev.detkit.api.registry.ComponentKind;
 import dev.detkit.api.registry.ComponentSpec;
 import dev.detkit.api.registry.Default;
 import dev.detkit.api.registry.Registry;
+import dev.detkit.api.testing.TestRuntime;
 import java.lang.reflect.RecordComponent;
 import java.util.ArrayList;
 import java.util.List;
@@ -23,7 +24,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 class DeclaredDefaultsTest {
   static Stream<ComponentSpec<?, ?>> specs() {
-    Registry r = Registry.get();
+    Registry r = TestRuntime.registry();
     List<ComponentSpec<?, ?>> all = new ArrayList<>();
     for (ComponentKind k : ComponentKind.values()) {
       if (k != ComponentKind.BACKEND) {
@@ -36,7 +37,7 @@ class DeclaredDefaultsTest {
   @ParameterizedTest(name = "{0}")
   @MethodSource("specs")
   void everyDeclaredDefaultBinds(ComponentSpec<?, ?> spec) {
-    Registry r = Registry.get();
+    Registry r = TestRuntime.registry();
     for (RecordComponent rc : spec.argsType().getRecordComponents()) {
       if (rc.getAnnotation(Default.class) != null) {
         r.binder().defaultValue(rc, spec.qualifiedName());
@@ -49,7 +50,7 @@ class DeclaredDefaultsTest {
 
   @Test
   void aBrokenDefaultIsCaught() {
-    Registry r = Registry.get();
+    Registry r = TestRuntime.registry();
     for (RecordComponent rc : Broken.class.getRecordComponents()) {
       ConfigException e =
           assertThrows(ConfigException.class, () -> r.binder().defaultValue(rc, "Broken"));

@@ -3,12 +3,12 @@ package dev.detkit.tools;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.detkit.api.backend.Backends;
 import dev.detkit.api.checkpoint.Safetensors;
 import dev.detkit.api.checkpoint.TensorData;
 import dev.detkit.api.tensor.Tensor;
 import dev.detkit.api.tensor.TensorScope;
 import dev.detkit.api.testing.Fixtures;
+import dev.detkit.api.testing.TestRuntime;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -46,7 +46,7 @@ class ExtractCommandTest {
           Fixtures.tensors("retinanet_effb0_small", "io.safetensors");
       try (TensorScope scope = TensorScope.open()) {
         for (int i = 0; i < 3; i++) {
-          Tensor t = got.get("backbone." + i).toTensor(Backends.get("djl"));
+          Tensor t = got.get("backbone." + i).toTensor(TestRuntime.backend("djl"));
           Fixtures.assertClose(t, expected.get("backbone." + i), 1e-5, backend + " backbone." + i);
         }
       }
@@ -78,7 +78,7 @@ class ExtractCommandTest {
     try (TensorScope scope = TensorScope.open()) {
       for (int i = 0; i < 5; i++) {
         Fixtures.assertClose(
-            got.get("neck." + i).toTensor(Backends.get("djl")),
+            got.get("neck." + i).toTensor(TestRuntime.backend("djl")),
             expected.get("neck." + i),
             1e-5,
             "neck." + i);

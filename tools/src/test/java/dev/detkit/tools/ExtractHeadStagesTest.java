@@ -4,12 +4,12 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.detkit.api.backend.Backends;
 import dev.detkit.api.checkpoint.Safetensors;
 import dev.detkit.api.checkpoint.TensorData;
 import dev.detkit.api.tensor.Backend;
 import dev.detkit.api.tensor.TensorScope;
 import dev.detkit.api.testing.Fixtures;
+import dev.detkit.api.testing.TestRuntime;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -94,7 +94,7 @@ class ExtractHeadStagesTest {
   void headDetectionsAndLossMatchMmdetection() {
     Map<String, TensorData> fx = Fixtures.tensors(FIXTURE, "fixture.safetensors");
     Path in = neck(5);
-    Backend b = Backends.get("djl");
+    Backend b = TestRuntime.backend("djl");
     ConfigCommandsTest.Run r = extract("head", in);
     assertEquals(0, r.code(), r.err());
     Map<String, TensorData> head = Safetensors.read(dir.resolve("head.safetensors"));
@@ -164,7 +164,7 @@ class ExtractHeadStagesTest {
     Map<String, TensorData> head = Safetensors.read(dir.resolve("old-head.safetensors"));
     try (TensorScope scope = TensorScope.open()) {
       Fixtures.assertClose(
-          head.get("centernesses.0").toTensor(Backends.get("djl")),
+          head.get("centernesses.0").toTensor(TestRuntime.backend("djl")),
           fx.get("out.centernesses.0"),
           1e-4,
           "centerness from old keys");

@@ -8,10 +8,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.detkit.api.backend.BackendException;
-import dev.detkit.api.backend.Backends;
 import dev.detkit.api.conformance.ConformanceCases;
 import dev.detkit.api.conformance.OpCase;
 import dev.detkit.api.tensor.TensorScope;
+import dev.detkit.api.testing.TestRuntime;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -29,7 +29,7 @@ class LibtorchBackendTest {
   @BeforeAll
   static void backendFolderBuilt() {
     assumeTrue(
-        Backends.names().contains("libtorch"),
+        TestRuntime.backends().names().contains("libtorch"),
         "libtorch backend folder not built (mvn package builds backends/libtorch/target/backend)");
   }
 
@@ -41,23 +41,27 @@ class LibtorchBackendTest {
   @MethodSource("cases")
   void libtorchAndNd4jAgreeTo1e5(OpCase c) {
     try (TensorScope scope = TensorScope.open()) {
-      assertClose(c.run(Backends.get("nd4j")), c.run(Backends.get("libtorch")), 1e-5, c.name());
+      assertClose(
+          c.run(TestRuntime.backend("nd4j")),
+          c.run(TestRuntime.backend("libtorch")),
+          1e-5,
+          c.name());
     }
   }
 
   @Test
   void backendsAreFoundAcrossClassLoaders() {
     assertTrue(
-        Backends.names().containsAll(java.util.List.of("djl", "libtorch", "nd4j")),
-        Backends.names().toString());
-    assertEquals("libtorch", Backends.get("libtorch").name());
-    assertTrue(Backends.get("libtorch").version().contains("2.10"));
+        TestRuntime.backends().names().containsAll(java.util.List.of("djl", "libtorch", "nd4j")),
+        TestRuntime.backends().names().toString());
+    assertEquals("libtorch", TestRuntime.backend("libtorch").name());
+    assertTrue(TestRuntime.backend("libtorch").version().contains("2.10"));
   }
 
   @Test
   void djlAfterLibtorchIsOneLineNamingBoth() {
-    Backends.get("libtorch");
-    BackendException e = assertThrows(BackendException.class, () -> Backends.get("djl"));
+    TestRuntime.backend("libtorch");
+    BackendException e = assertThrows(BackendException.class, () -> TestRuntime.backend("djl"));
     String m = e.getMessage();
     assertTrue(m.startsWith("backend 'djl' failed to load: IllegalStateException: cannot load"), m);
     assertTrue(m.contains("libtorch 2.7.1") && m.contains("libtorch 2.10.0"), m);

@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import dev.detkit.api.backend.Backends;
 import dev.detkit.api.checkpoint.Checkpoints;
 import dev.detkit.api.checkpoint.TensorData;
 import dev.detkit.api.config.ConfigLoader;
@@ -18,6 +17,7 @@ import dev.detkit.api.registry.Registry;
 import dev.detkit.api.tensor.Backend;
 import dev.detkit.api.tensor.GradientScope;
 import dev.detkit.api.tensor.TensorScope;
+import dev.detkit.api.testing.TestRuntime;
 import dev.detkit.data.CocoDataset;
 import dev.detkit.data.Pipeline;
 import dev.detkit.data.synthetic.SyntheticShapes;
@@ -51,7 +51,7 @@ class LibtorchDataParallelTest {
   @BeforeAll
   static void setUp() {
     assumeTrue(
-        Backends.names().contains("libtorch"),
+        TestRuntime.backends().names().contains("libtorch"),
         "libtorch backend folder not built (mvn package builds backends/libtorch/target/backend)");
     data = tmp.resolve("shapes");
     // Six training images: with two ranks and batch 1, one epoch is three steps.
@@ -153,13 +153,13 @@ class LibtorchDataParallelTest {
    * back-propagated into the same gradients (their mean), then the optimizer steps once.
    */
   static Map<String, Parameter> referenceWeights(List<String> cfgOptions) {
-    Backend b = Backends.get("libtorch");
+    Backend b = TestRuntime.backend("libtorch");
     // The ranks run one intra-op thread; a reference with another count sums in another order
     // (two threads: 1.2e-5 to 4.4e-5 on an SE bias). ND4J's native init resets the OpenMP thread
     // count it shares with libtorch, which is why the libtorch execution forks a JVM per class.
     assertEquals(1, b.threads(), "the reference must run with the ranks' one libtorch thread");
     ResolvedConfig cfg = new ConfigLoader().load(CONFIG, cfgOptions);
-    Registry r = Registry.get();
+    Registry r = TestRuntime.registry();
     BuildContext ctx = new BuildContext(r, b);
     DataloaderCfg dl =
         r.bindArgs(

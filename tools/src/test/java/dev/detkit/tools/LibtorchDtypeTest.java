@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.detkit.api.backend.Backends;
 import dev.detkit.api.backend.CpuFeatures;
 import dev.detkit.api.util.Json;
+import dev.detkit.api.testing.TestRuntime;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -30,7 +31,7 @@ class LibtorchDtypeTest {
   @BeforeAll
   static void backendFolderBuilt() {
     assumeTrue(
-        Backends.names().contains("libtorch"),
+        TestRuntime.backends().names().contains("libtorch"),
         "libtorch backend folder not built (mvn package builds backends/libtorch/target/backend)");
   }
 

@@ -1,8 +1,8 @@
 package dev.detkit.api.backend;
 
-import com.google.inject.Key;
-import com.google.inject.TypeLiteral;
-import dev.detkit.api.registry.DetkitInjector;
+import com.google.inject.Inject;
+import com.google.inject.Singleton;
+import dev.detkit.api.runtime.RuntimeOptions;
 import dev.detkit.api.tensor.Backend;
 import java.util.List;
 import java.util.Map;
@@ -10,27 +10,38 @@ import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Finds backends: every {@link dev.detkit.api.registry.DetkitModule} on the class path (through
- * {@link java.util.ServiceLoader}) contributes {@link BackendFactory} bindings by name; {@link
- * #get(String)} loads one once and caches it.
+ * The backends of this injector: every {@link dev.detkit.api.registry.DetkitModule} contributes
+ * {@link BackendFactory} bindings by name; {@link #get(String)} loads one once (with the injector's
+ * {@link RuntimeOptions}) and keeps it. Inject it; there is no static lookup.
  */
+@Singleton
 public final class Backends {
-  /** The backend used when none is named. */
-  public static final String DEFAULT = "djl";
+  /** The backend used when none is named and {@link RuntimeOptions#backend()} is not set. */
+  public static final String DEFAULT = RuntimeOptions.DEFAULT_BACKEND;
 
-  private static volatile Map<String, BackendFactory> factories;
-  private static final Map<String, Backend> LOADED = new ConcurrentHashMap<>();
+  private final Map<String, BackendFactory> factories;
+  private final RuntimeOptions options;
+  private final Map<String, Backend> loaded = new ConcurrentHashMap<>();
 
-  private Backends() {}
+  @Inject
+  public Backends(Map<String, BackendFactory> factories, RuntimeOptions options) {
+    this.factories = new TreeMap<>(factories);
+    this.options = options;
+  }
 
   /** Registered backend names, sorted. */
-  public static List<String> names() {
-    return List.copyOf(factories().keySet());
+  public List<String> names() {
+    return List.copyOf(factories.keySet());
+  }
+
+  /** The options backends are created with. */
+  public RuntimeOptions options() {
+    return options;
   }
 
   /** The factory registered under {@code name}. */
-  public static BackendFactory factory(String name) {
-    BackendFactory f = factories().get(name);
+  public BackendFactory factory(String name) {
+    BackendFactory f = factories.get(name);
     if (f == null) {
       throw new BackendException(
           "unknown backend '" + name + "'; known backends: " + String.join(", ", names()), null);
@@ -38,9 +49,9 @@ public final class Backends {
     return f;
   }
 
-  /** The default backend ({@value #DEFAULT}, or the {@code detkit.backend} system property). */
-  public static Backend getDefault() {
-    return get(System.getProperty("detkit.backend", DEFAULT));
+  /** The default backend ({@link RuntimeOptions#backend()}). */
+  public Backend getDefault() {
+    return get(options.backend());
   }
 
   /**
@@ -48,24 +59,24 @@ public final class Backends {
    *
    * @throws BackendException with a one-line message naming the backend and the cause
    */
-  public static Backend get(String name) {
-    Backend cached = LOADED.get(name);
+  public Backend get(String name) {
+    Backend cached = loaded.get(name);
     if (cached != null) {
       return cached;
     }
     BackendFactory f = factory(name);
-    synchronized (Backends.class) {
-      cached = LOADED.get(name);
+    synchronized (this) {
+      cached = loaded.get(name);
       if (cached != null) {
         return cached;
       }
       Backend b;
       try {
-        b = f.create();
+        b = f.create(options);
       } catch (Throwable t) {
         throw new BackendException("backend '" + name + "' failed to load: " + rootCause(t), t);
       }
-      LOADED.put(name, b);
+      loaded.put(name, b);
       return b;
     }
   }
@@ -78,21 +89,5 @@ public final class Backends {
     String msg =
         root.getMessage() == null ? "" : ": " + root.getMessage().lines().findFirst().orElse("");
     return root.getClass().getSimpleName() + msg;
-  }
-
-  private static Map<String, BackendFactory> factories() {
-    Map<String, BackendFactory> f = factories;
-    if (f == null) {
-      synchronized (Backends.class) {
-        f = factories;
-        if (f == null) {
-          Map<String, BackendFactory> bound =
-              DetkitInjector.get()
-                  .getInstance(Key.get(new TypeLiteral<Map<String, BackendFactory>>() {}));
-          f = factories = new TreeMap<>(bound);
-        }
-      }
-    }
-    return f;
   }
 }

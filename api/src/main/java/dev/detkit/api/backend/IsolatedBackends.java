@@ -11,7 +11,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.ServiceLoader;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Stream;
 
 /**
@@ -25,9 +27,17 @@ public final class IsolatedBackends {
   /** System property: folders of isolated backends, separated by {@link File#pathSeparator}. */
   public static final String PATH_PROPERTY = "detkit.backend.path";
 
+  // One class loader per folder and JVM, whatever the number of injectors: a native library binds
+  // to the first class loader that loads it, and a second would fail to link.
+  private static final Map<Path, ClassLoader> LOADERS = new ConcurrentHashMap<>();
+
   private IsolatedBackends() {}
 
-  /** The modules of every isolated backend named in {@value #PATH_PROPERTY}. */
+  /**
+   * The modules of every isolated backend named in {@value #PATH_PROPERTY}. Read here, by the
+   * injector's bootstrap, because it says where classes come from (the launcher sets it), not how
+   * models run.
+   */
   public static List<DetkitModule> modules() {
     String path = System.getProperty(PATH_PROPERTY, "");
     List<DetkitModule> modules = new ArrayList<>();
@@ -41,7 +51,10 @@ public final class IsolatedBackends {
 
   /** The modules declared by the jars in {@code dir}, loaded in a class loader of their own. */
   static List<DetkitModule> modulesIn(Path dir) {
-    ClassLoader loader = new ChildFirstLoader(jars(dir), IsolatedBackends.class.getClassLoader());
+    ClassLoader loader =
+        LOADERS.computeIfAbsent(
+            dir.toAbsolutePath().normalize(),
+            d -> new ChildFirstLoader(jars(d), IsolatedBackends.class.getClassLoader()));
     return ServiceLoader.load(DetkitModule.class, loader).stream()
         .filter(p -> p.type().getClassLoader() == loader)
         .map(ServiceLoader.Provider::get)

@@ -9,9 +9,24 @@ import java.util.Map;
  * WORLD_SIZE}, {@code LOCAL_RANK}, {@code MASTER_ADDR}, {@code MASTER_PORT}, plus {@code
  * DETKIT_DIST_TIMEOUT_S} for the store and collective timeout (PyTorch's default, 1800 s, where
  * unset).
+ *
+ * @param glooHost {@code DETKIT_GLOO_HOST}: the host name Gloo binds this rank's device to, or null
+ *     (the loopback address for a job on this host, the host's own name otherwise)
  */
 public record DistributedEnv(
-    int rank, int worldSize, int localRank, String masterAddr, int masterPort, Duration timeout) {
+    int rank,
+    int worldSize,
+    int localRank,
+    String masterAddr,
+    int masterPort,
+    Duration timeout,
+    String glooHost) {
+
+  /** A rank's environment with Gloo's default device host. */
+  public DistributedEnv(
+      int rank, int worldSize, int localRank, String masterAddr, int masterPort, Duration timeout) {
+    this(rank, worldSize, localRank, masterAddr, masterPort, timeout, null);
+  }
 
   public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(1800);
 
@@ -42,7 +57,15 @@ public record DistributedEnv(
         t == null
             ? DEFAULT_TIMEOUT
             : Duration.ofMillis((long) (parse("DETKIT_DIST_TIMEOUT_S", t) * 1000));
-    return new DistributedEnv(rank, world, local, addr, port, timeout);
+    String glooHost = env.get("DETKIT_GLOO_HOST");
+    return new DistributedEnv(
+        rank,
+        world,
+        local,
+        addr,
+        port,
+        timeout,
+        glooHost == null || glooHost.isBlank() ? null : glooHost);
   }
 
   /**

@@ -96,7 +96,7 @@ public final class ConvModule extends Layer {
       // A conv shared across levels (RetinaSepBNHead) is not folded: each level's BN would need
       // its own folded copy of the shared weights (5 x 19 MB for the seed head) for a saving of
       // one elementwise pass per level.
-      if (bn != null && !isTraining() && FOLD_BN && !sharedConv) {
+      if (bn != null && !isTraining() && foldBn && !sharedConv) {
         y = conv.forward(x, folded(x.dtype()));
         FlopCounter.record(bn, "batch_norm", 2 * y.size());
       } else {
@@ -111,10 +111,16 @@ public final class ConvModule extends Layer {
 
   /**
    * In eval mode the norm is folded into the conv ({@code w * s}, {@code beta - mean * s} with
-   * {@code s = gamma / sqrt(var + eps)}): one pass over the output instead of two. Set the system
-   * property {@code detkit.foldBn=false} to run the norm separately.
+   * {@code s = gamma / sqrt(var + eps)}): one pass over the output instead of two. A detector turns
+   * it off for its modules when {@code RuntimeOptions.foldBn()} is false ({@code
+   * -Ddetkit.foldBn=false}), to run the norm separately.
    */
-  static final boolean FOLD_BN = !"false".equals(System.getProperty("detkit.foldBn"));
+  private boolean foldBn = true;
+
+  /** Whether eval mode folds the norm into the conv (default true). */
+  public void setFoldBn(boolean fold) {
+    this.foldBn = fold;
+  }
 
   private Conv2d.Folded folded;
 

@@ -3,6 +3,7 @@ package dev.detkit.api.nn;
 import dev.detkit.api.checkpoint.CheckpointException;
 import dev.detkit.api.checkpoint.Checkpoints;
 import dev.detkit.api.checkpoint.TensorData;
+import dev.detkit.api.registry.BuildContext;
 import dev.detkit.api.tensor.Backend;
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
@@ -14,21 +15,27 @@ import java.util.Map;
 /**
  * mmengine's {@code init_cfg=dict(type='Pretrained', checkpoint=..., prefix=...)}: keep the
  * checkpoint keys under {@code prefix.}, strip it, and load non-strictly, reporting what did not
- * match. A URL is looked up in torch hub's cache ({@code ~/.cache/torch/hub/checkpoints}); detkit
- * never downloads, so a URL that is not cached is skipped with a warning (random init remains).
- * Other init types (Kaiming, Constant, ...) describe the random init detkit already does.
+ * match. A URL is looked up in torch hub's cache ({@code $TORCH_HOME/hub/checkpoints}, {@code
+ * ~/.cache/torch/hub/checkpoints} by default: {@code RuntimeOptions.torchHome()}); detkit never
+ * downloads, so a URL that is not cached is skipped with a warning (random init remains). Other
+ * init types (Kaiming, Constant, ...) describe the random init detkit already does.
  */
 public final class Pretrained {
   private static final Logger LOG = System.getLogger(Pretrained.class.getName());
 
   private Pretrained() {}
 
-  /** Applies {@code initCfg} (a map or a list of maps, as written in the config) to {@code m}. */
-  public static LoadReport apply(Module m, Object initCfg, Backend backend, String owner) {
+  /**
+   * Applies {@code initCfg} (a map or a list of maps, as written in the config) to {@code m}, on
+   * {@code ctx}'s backend, with its options' torch hub cache.
+   */
+  public static LoadReport apply(Module m, Object initCfg, BuildContext ctx, String owner) {
+    Backend backend = ctx.backend();
+    Path hubCache = ctx.options().hubCheckpoints();
     if (initCfg instanceof List<?> l) {
       LoadReport last = null;
       for (Object o : l) {
-        LoadReport r = apply(m, o, backend, owner);
+        LoadReport r = apply(m, o, ctx, owner);
         last = r == null ? last : r;
       }
       return last;
@@ -40,7 +47,7 @@ public final class Pretrained {
     if (!(ckpt instanceof String path)) {
       throw new CheckpointException(owner + ".init_cfg: Pretrained needs a 'checkpoint' path");
     }
-    Path file = resolve(path);
+    Path file = resolve(path, hubCache);
     if (file == null) {
       LOG.log(
           Level.WARNING,
@@ -49,7 +56,7 @@ public final class Pretrained {
               + path
               + " is not cached locally and detkit does not download; keeping random init"
               + " (put the file in "
-              + hubCache()
+              + hubCache
               + ")");
       return null;
     }
@@ -65,18 +72,9 @@ public final class Pretrained {
     return report;
   }
 
-  static Path hubCache() {
-    String torchHome = System.getenv("TORCH_HOME");
-    Path base =
-        torchHome != null
-            ? Path.of(torchHome)
-            : Path.of(System.getProperty("user.home"), ".cache", "torch");
-    return base.resolve("hub").resolve("checkpoints");
-  }
-
-  private static Path resolve(String path) {
+  private static Path resolve(String path, Path hubCache) {
     if (path.startsWith("http://") || path.startsWith("https://") || path.contains("://")) {
-      Path cached = hubCache().resolve(path.substring(path.lastIndexOf('/') + 1));
+      Path cached = hubCache.resolve(path.substring(path.lastIndexOf('/') + 1));
       return Files.isRegularFile(cached) ? cached : null;
     }
     Path p = Path.of(path);

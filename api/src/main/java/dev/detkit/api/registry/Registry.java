@@ -1,9 +1,7 @@
 package dev.detkit.api.registry;
 
 import com.google.inject.Inject;
-import com.google.inject.Key;
-import com.google.inject.TypeLiteral;
-import dev.detkit.api.backend.Backends;
+import dev.detkit.api.backend.BackendFactory;
 import dev.detkit.api.config.CfgMap;
 import dev.detkit.api.config.CfgNode;
 import dev.detkit.api.config.ConfigException;
@@ -23,13 +21,16 @@ import java.util.stream.Collectors;
  * ({@link ArgsBinder}) and calls the factory. {@code scope.Name} picks a scope; a bare name prefers
  * detkit's default scope ({@value ComponentSpec#DEFAULT_SCOPE}).
  */
+@com.google.inject.Singleton
 public final class Registry {
   private final Map<ComponentKind, List<ComponentSpec<?, ?>>> byKind =
       new EnumMap<>(ComponentKind.class);
   private final ArgsBinder binder = new ArgsBinder(this);
+  private final List<String> backendNames;
 
   @Inject
-  Registry(Set<ComponentSpec<?, ?>> specs) {
+  Registry(Set<ComponentSpec<?, ?>> specs, Map<String, BackendFactory> backends) {
+    this.backendNames = List.copyOf(new java.util.TreeSet<>(backends.keySet()));
     for (ComponentKind k : ComponentKind.values()) {
       byKind.put(k, new ArrayList<>());
     }
@@ -52,14 +53,9 @@ public final class Registry {
     byKind.values().forEach(l -> l.sort(Comparator.comparing(ComponentSpec::qualifiedName)));
   }
 
-  /** A registry of exactly these components (tests, embedding). */
+  /** A registry of exactly these components and no backends (tests, embedding). */
   public static Registry of(java.util.Collection<ComponentSpec<?, ?>> specs) {
-    return new Registry(Set.copyOf(specs));
-  }
-
-  /** The registry of every module on the class path. */
-  public static Registry get() {
-    return DetkitInjector.get().getInstance(Key.get(new TypeLiteral<Registry>() {}));
+    return new Registry(Set.copyOf(specs), Map.of());
   }
 
   /** Components of a kind, sorted by qualified name. */
@@ -70,7 +66,7 @@ public final class Registry {
   /** Names a config may use for {@code kind}. */
   public List<String> names(ComponentKind kind) {
     if (kind == ComponentKind.BACKEND) {
-      return Backends.names();
+      return backendNames;
     }
     return byKind.get(kind).stream()
         .map(ComponentSpec::name)

@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.detkit.api.backend.Backends;
 import dev.detkit.api.checkpoint.CheckpointException;
 import dev.detkit.api.checkpoint.StoredType;
 import dev.detkit.api.checkpoint.TensorData;
@@ -12,6 +11,7 @@ import dev.detkit.api.nn.ActCfg;
 import dev.detkit.api.nn.ConvCfg;
 import dev.detkit.api.nn.NormCfg;
 import dev.detkit.api.tensor.Shape;
+import dev.detkit.api.testing.TestRuntime;
 import dev.detkit.backbones.EfficientNet;
 import java.nio.ByteBuffer;
 import java.util.LinkedHashMap;
@@ -109,7 +109,7 @@ class EfficientNetKeyMapTest {
             false,
             false,
             null);
-    try (EfficientNet net = new EfficientNet(args, Backends.get("djl"))) {
+    try (EfficientNet net = new EfficientNet(args, TestRuntime.backend("djl"))) {
       Set<String> keys = new TreeSet<>();
       net.namedParameters().keySet().forEach(k -> keys.add("backbone." + k));
       keys.add("head.fc.weight");

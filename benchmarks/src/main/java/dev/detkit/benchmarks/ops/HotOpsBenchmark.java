@@ -1,6 +1,8 @@
 package dev.detkit.benchmarks.ops;
 
 import dev.detkit.api.backend.Backends;
+import dev.detkit.api.registry.DetkitInjector;
+import dev.detkit.api.runtime.RuntimeOptions;
 import dev.detkit.api.tensor.Backend;
 import dev.detkit.api.tensor.Conv2dOptions;
 import dev.detkit.api.tensor.Tensor;
@@ -49,7 +51,10 @@ public class HotOpsBenchmark {
 
   @Setup(Level.Trial)
   public void setUp() {
-    Backend b = Backends.get(backend);
+    // JMH creates this class, so the benchmark is its own edge: one injector for the forked JVM,
+    // from its system properties and environment, as the command line builds.
+    Backend b =
+        DetkitInjector.shared(RuntimeOptions.fromSystem()).getInstance(Backends.class).get(backend);
     Random rnd = new Random(42);
     input = op.input(b, rnd);
     if (layout.equals("channels_last")) {

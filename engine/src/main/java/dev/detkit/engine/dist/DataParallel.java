@@ -19,18 +19,21 @@ import java.util.Map;
  * broadcasts off), and the gradients are averaged over the ranks before the optimizer sees them: by
  * c10d's Reducer where the group has one (DDP's buckets of 25 MiB, the first 1 MiB, in reverse
  * parameter order, each all-reduced during backward as soon as its gradients are ready), else (or
- * with {@code -Ddetkit.ddp.allreduce=flat}) in one flat, coalesced all-reduce after backward.
+ * with {@code flat}: {@code RuntimeOptions.allReduce()}, {@code -Ddetkit.ddp.allreduce=flat}) in
+ * one flat, coalesced all-reduce after backward.
  */
 public final class DataParallel {
   static final long FIRST_BUCKET_BYTES = 1L << 20;
   static final long BUCKET_BYTES = 25L << 20;
   private final ProcessGroup group;
-  private final boolean flat = "flat".equals(System.getProperty("detkit.ddp.allreduce"));
+  private final boolean flat;
   private GradientBuckets buckets;
   private long lastAllReduceNanos;
 
-  public DataParallel(ProcessGroup group) {
+  /** {@code flat}: one coalesced all-reduce after backward even where the group has a Reducer. */
+  public DataParallel(ProcessGroup group, boolean flat) {
     this.group = group;
+    this.flat = flat;
   }
 
   public ProcessGroup group() {

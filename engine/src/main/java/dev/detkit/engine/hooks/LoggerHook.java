@@ -75,7 +75,8 @@ public final class LoggerHook implements Hook {
         new Progress(
             runner.err(),
             String.format(Locale.ROOT, "epoch %d/%d", runner.epoch() + 1, runner.maxEpochs()),
-            runner.itersPerEpoch() - runner.innerIter());
+            runner.itersPerEpoch() - runner.innerIter(),
+            runner.options());
   }
 
   @Override

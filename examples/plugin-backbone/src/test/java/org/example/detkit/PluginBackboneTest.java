@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.google.inject.Injector;
 import dev.detkit.api.backend.Backends;
 import dev.detkit.api.config.ConfigException;
 import dev.detkit.api.config.ConfigLoader;
@@ -12,7 +13,9 @@ import dev.detkit.api.model.Backbone;
 import dev.detkit.api.model.FeatureInfo;
 import dev.detkit.api.registry.BuildContext;
 import dev.detkit.api.registry.ComponentKind;
+import dev.detkit.api.registry.DetkitInjector;
 import dev.detkit.api.registry.Registry;
+import dev.detkit.api.runtime.RuntimeOptions;
 import dev.detkit.api.tensor.DType;
 import dev.detkit.api.tensor.Tensor;
 import dev.detkit.api.tensor.TensorScope;
@@ -24,7 +27,9 @@ import org.junit.jupiter.api.Test;
  * The plugin's backbone is found through ServiceLoader and built from YAML; detkit is unchanged.
  */
 class PluginBackboneTest {
-  final Registry registry = Registry.get();
+  // What an embedding application does: one injector of every module on the class path.
+  final Injector injector = DetkitInjector.create(RuntimeOptions.defaults());
+  final Registry registry = injector.getInstance(Registry.class);
 
   @Test
   void registryFindsThePluginBackbone() {
@@ -34,7 +39,7 @@ class PluginBackboneTest {
   @Test
   void yamlConfigBuildsAndRunsIt() {
     ResolvedConfig cfg = new ConfigLoader().load(Path.of("src/test/resources/tiny_retinanet.yaml"));
-    BuildContext ctx = new BuildContext(registry, Backends.get("djl"));
+    BuildContext ctx = new BuildContext(registry, injector.getInstance(Backends.class).get("djl"));
     Backbone backbone =
         registry.build(
             ComponentKind.BACKBONE,
@@ -71,7 +76,7 @@ class PluginBackboneTest {
                     cfg.map("model.backbone"),
                     "model.backbone",
                     Backbone.class,
-                    new BuildContext(registry, Backends.get("djl"))));
+                    new BuildContext(registry, injector.getInstance(Backends.class).get("djl"))));
     assertTrue(
         e.getMessage()
             .contains("unknown argument 'chanels' for TinyBackbone; did you mean 'channels'?"),

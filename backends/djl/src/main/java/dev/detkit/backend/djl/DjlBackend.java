@@ -16,7 +16,8 @@ public final class DjlBackend implements Backend {
   private final Kernels kernels;
   private final String version;
 
-  DjlBackend() {
+  /** {@code threads}: libtorch's intra-op threads, or 0 for its own choice. */
+  DjlBackend(int threads) {
     NativeLibraryClaims.claim(
         NativeLibraryClaims.LIBTORCH, "libtorch 2.7.1 (DJL 0.36 PyTorch engine, backend 'djl')");
     // The native library comes from the pytorch-native-cpu jar; never try the network.
@@ -24,9 +25,8 @@ public final class DjlBackend implements Backend {
       System.setProperty("ai.djl.offline", "true");
     }
     Engine engine = Engine.getEngine("PyTorch");
-    String threads = System.getProperty("detkit.threads");
-    if (threads != null) {
-      JniUtils.setNumThreads(Integer.parseInt(threads));
+    if (threads > 0) {
+      JniUtils.setNumThreads(threads);
     }
     PtNDManager manager = (PtNDManager) engine.newBaseManager(Device.cpu());
     this.kernels = new DjlKernels(manager);

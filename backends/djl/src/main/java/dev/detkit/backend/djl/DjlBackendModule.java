@@ -2,6 +2,7 @@ package dev.detkit.backend.djl;
 
 import dev.detkit.api.backend.BackendFactory;
 import dev.detkit.api.registry.DetkitModule;
+import dev.detkit.api.runtime.RuntimeOptions;
 import dev.detkit.api.tensor.Backend;
 
 /** Registers the {@code djl} backend. */
@@ -20,8 +21,8 @@ public final class DjlBackendModule extends DetkitModule {
     }
 
     @Override
-    public Backend create() {
-      return new DjlBackend();
+    public Backend create(RuntimeOptions options) {
+      return new DjlBackend(options.threads());
     }
   }
 }

@@ -65,16 +65,20 @@ final class GlooProcessGroup implements ProcessGroup {
     }
     try {
       ProcessGroupGloo.Options opts = ProcessGroupGloo.Options.create(new Milliseconds(ms));
-      opts.devices(new GlooDeviceVector(device(env.masterAddr())));
+      opts.devices(new GlooDeviceVector(device(env)));
       this.group = new ProcessGroupGloo(store, env.rank(), env.worldSize(), opts);
     } catch (RuntimeException e) {
       throw failure("connecting the Gloo ranks", e);
     }
   }
 
-  /** The loopback device for a job on this host, the host's own address otherwise. */
-  private static Device device(String masterAddr) {
-    String host = System.getenv("DETKIT_GLOO_HOST");
+  /**
+   * {@code DETKIT_GLOO_HOST} where set, else the loopback device for a job on this host, the host's
+   * own address otherwise.
+   */
+  private static Device device(DistributedEnv env) {
+    String masterAddr = env.masterAddr();
+    String host = env.glooHost();
     if (host == null) {
       try {
         host =

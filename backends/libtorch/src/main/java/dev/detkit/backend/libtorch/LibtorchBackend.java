@@ -21,16 +21,16 @@ public final class LibtorchBackend implements Backend {
 
   private final Kernels kernels;
 
-  LibtorchBackend() {
+  /** {@code threads}: libtorch's intra-op threads, or 0 for its own choice. */
+  LibtorchBackend(int threads) {
     NativeLibraryClaims.claim(NativeLibraryClaims.LIBTORCH, LIBRARY);
     // JavaCPP refuses allocations once the process's resident memory passes twice the Java heap;
     // here the tensors live in libtorch's allocator, not in JavaCPP's, so that limit only misfires.
     setIfAbsent("org.bytedeco.javacpp.maxBytes", "0");
     setIfAbsent("org.bytedeco.javacpp.maxPhysicalBytes", "0");
     Loader.load(torch.class);
-    String threads = System.getProperty("detkit.threads");
-    if (threads != null) {
-      torch.set_num_threads(Integer.parseInt(threads));
+    if (threads > 0) {
+      torch.set_num_threads(threads);
     }
     this.kernels = new LibtorchKernels();
   }

@@ -2,6 +2,7 @@ package dev.detkit.backend.libtorch;
 
 import dev.detkit.api.backend.BackendFactory;
 import dev.detkit.api.registry.DetkitModule;
+import dev.detkit.api.runtime.RuntimeOptions;
 import dev.detkit.api.tensor.Backend;
 
 /** Registers the {@code libtorch} backend. Its natives load only when it is chosen. */
@@ -20,8 +21,8 @@ public final class LibtorchBackendModule extends DetkitModule {
     }
 
     @Override
-    public Backend create() {
-      return new LibtorchBackend();
+    public Backend create(RuntimeOptions options) {
+      return new LibtorchBackend(options.threads());
     }
   }
 }

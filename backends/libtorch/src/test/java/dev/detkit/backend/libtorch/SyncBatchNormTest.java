@@ -3,7 +3,6 @@ package dev.detkit.backend.libtorch;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.detkit.api.backend.Backends;
 import dev.detkit.api.distributed.DistributedEnv;
 import dev.detkit.api.distributed.ProcessGroup;
 import dev.detkit.api.nn.BatchNorm2d;
@@ -11,6 +10,7 @@ import dev.detkit.api.nn.NormCfg;
 import dev.detkit.api.tensor.Backend;
 import dev.detkit.api.tensor.Tensor;
 import dev.detkit.api.tensor.TensorScope;
+import dev.detkit.api.testing.TestRuntime;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.time.Duration;
@@ -120,7 +120,7 @@ class SyncBatchNormTest {
 
   @Test
   void twoRanksWithOneImageEachEqualBatchNormOverBothImages() throws Exception {
-    Backend be = Backends.get("libtorch");
+    Backend be = TestRuntime.backend("libtorch");
     // Channel means well away from zero against their spread, as after a convolution.
     float[] x = randoms(1, 2 * IMAGE, 3, 0.5);
     float[] r = randoms(2, 2 * IMAGE, 0, 1);

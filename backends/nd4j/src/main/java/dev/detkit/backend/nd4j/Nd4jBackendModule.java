@@ -2,6 +2,7 @@ package dev.detkit.backend.nd4j;
 
 import dev.detkit.api.backend.BackendFactory;
 import dev.detkit.api.registry.DetkitModule;
+import dev.detkit.api.runtime.RuntimeOptions;
 import dev.detkit.api.tensor.Backend;
 
 /** Registers the {@code nd4j} backend. */
@@ -20,7 +21,7 @@ public final class Nd4jBackendModule extends DetkitModule {
     }
 
     @Override
-    public Backend create() {
+    public Backend create(RuntimeOptions options) {
       return new Nd4jBackend();
     }
   }
