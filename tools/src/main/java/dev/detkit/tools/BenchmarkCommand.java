@@ -151,7 +151,7 @@ final class BenchmarkCommand implements Callable<Integer> {
             cfg, new BuildContext(registry, b), model.checkpoint, err, SingleStageDetector.class);
     ComputePrecision precision = model.applyPrecision(net, b, err);
     // --backend onnxruntime: the network runs in ONNX Runtime, pre- and post-processing on b.
-    OrtNetwork ort = model.onnxRuntime() ? OnnxModels.network(cfg, b, model.checkpoint, err) : null;
+    OrtNetwork ort = model.onnxRuntime() ? OnnxModels.network(cfg, b, model.checkpoint, err, model.device()) : null;
     BuildContext ctx = new BuildContext(registry, b);
     List<String> images = List.of();
     String input;
@@ -247,7 +247,12 @@ final class BenchmarkCommand implements Callable<Integer> {
     if (ort != null) {
       env.put("backend", OnnxModels.BACKEND);
       env.put(
-          "backend_version", OrtNetwork.version() + " (pre/post-processing on " + b.name() + ")");
+          "backend_version",
+          OrtNetwork.version()
+              + (model.device().isCpu() ? "" : " on " + model.device())
+              + " (pre/post-processing on "
+              + b.name()
+              + ")");
       env.put("threads", OrtNetwork.threads());
     }
     rec.put("env", env);

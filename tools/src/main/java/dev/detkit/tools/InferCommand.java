@@ -118,7 +118,7 @@ final class InferCommand implements Callable<Integer> {
           "--model carries its config and weights: give CONFIG or --model, not both");
     }
     ResolvedConfig cfg = onnxModel != null ? OnnxModels.configOf(onnxModel) : model.loadConfig();
-    Backend b = model.backend();
+    Backend b = model.backend(onnxModel != null || model.onnxRuntime());
     model.precision(b, err);
     Pipeline pipeline =
         Pipeline.build(
@@ -129,9 +129,9 @@ final class InferCommand implements Callable<Integer> {
     int failed = 0;
     Detector det =
         onnxModel != null
-            ? OnnxModels.forModelFile(onnxModel, cfg, b)
+            ? OnnxModels.forModelFile(onnxModel, cfg, b, model.device())
             : model.onnxRuntime()
-                ? OnnxModels.forConfig(cfg, b, model.checkpoint, err, true)
+                ? OnnxModels.forConfig(cfg, b, model.checkpoint, err, true, model.device())
                 : ModelLoader.detector(
                     cfg, new BuildContext(registry, b), model.checkpoint, err, true);
     model.applyPrecision(det, b, err);

@@ -2,15 +2,17 @@ package dev.detkit.tools;
 
 import dev.detkit.api.backend.Backends;
 import dev.detkit.api.backend.ComputePrecision;
+import dev.detkit.api.backend.Device;
 import dev.detkit.api.model.Detector;
 import dev.detkit.api.tensor.Backend;
+import dev.detkit.onnxruntime.OrtNetwork;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import picocli.CommandLine.Option;
 
 /**
  * The options every model-running command shares: {@link ConfigOptions} plus checkpoint, backend,
- * memory layout and compute dtype.
+ * device, memory layout and compute dtype.
  */
 final class ModelOptions extends ConfigOptions {
 
@@ -27,6 +29,15 @@ final class ModelOptions extends ConfigOptions {
           "djl (default), nd4j, libtorch, or onnxruntime (the network exported to ONNX, cached,"
               + " and run in ONNX Runtime; pre- and post-processing on djl).")
   String backend;
+
+  @Option(
+      names = "--device",
+      defaultValue = "cpu",
+      description =
+          "cpu (default), cuda or cuda:N: where the network runs. CUDA needs --backend libtorch"
+              + " built with -Pcuda, or --backend onnxruntime with onnxruntime_gpu (-Pcuda), and an"
+              + " NVIDIA GPU; otherwise one line says what is missing.")
+  String device;
 
   @Option(
       names = "--layout",
@@ -48,6 +59,15 @@ final class ModelOptions extends ConfigOptions {
 
   /** Applies {@code --layout}, checks {@code --dtype}'s name and returns the chosen backend. */
   Backend backend() {
+    return backend(onnxRuntime());
+  }
+
+  /**
+   * As {@link #backend()}; with {@code networkInOrt} the network runs in ONNX Runtime on {@code
+   * --device} (refused at once where its provider is missing) and the returned host backend, which
+   * pre- and post-processes, stays on the CPU.
+   */
+  Backend backend(boolean networkInOrt) {
     if (!layout.equals("nchw") && !layout.equals("channels_last")) {
       throw new UserError("--layout: expected nchw or channels_last, got '" + layout + "'");
     }
@@ -55,7 +75,25 @@ final class ModelOptions extends ConfigOptions {
       throw new UserError("--dtype: expected float32, bf16 or bf16-emulated, got '" + dtype + "'");
     }
     System.setProperty("detkit.layout", layout);
-    return Backends.get(onnxRuntime() ? "djl" : backend);
+    if (networkInOrt) {
+      OrtNetwork.requireDevice(device());
+      return Backends.get(onnxRuntime() ? "djl" : backend);
+    }
+    return Backends.get(backend, device());
+  }
+
+  /** {@code --device}, parsed (a bad spelling is a one-line error). */
+  Device device() {
+    return parseDevice(device);
+  }
+
+  /** Parses a {@code --device} value; shared with {@code train}. */
+  static Device parseDevice(String spec) {
+    try {
+      return Device.parse(spec);
+    } catch (IllegalArgumentException e) {
+      throw new UserError(e.getMessage());
+    }
   }
 
   /** True for {@code --backend onnxruntime}: the network runs in ONNX Runtime. */

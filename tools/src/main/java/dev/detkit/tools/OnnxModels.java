@@ -1,5 +1,6 @@
 package dev.detkit.tools;
 
+import dev.detkit.api.backend.Device;
 import dev.detkit.api.config.ConfigException;
 import dev.detkit.api.config.ConfigLoader;
 import dev.detkit.api.config.ResolvedConfig;
@@ -88,16 +89,22 @@ final class OnnxModels {
    * ONNX Runtime.
    */
   static OrtDetector forConfig(
-      ResolvedConfig cfg, Backend host, Path checkpoint, PrintWriter log, boolean warnIfRandom) {
+      ResolvedConfig cfg,
+      Backend host,
+      Path checkpoint,
+      PrintWriter log,
+      boolean warnIfRandom,
+      Device device) {
     SingleStageDetector det =
         warnIfRandom
             ? (SingleStageDetector) ModelLoader.detector(cfg, context(host), checkpoint, log, true)
             : ModelLoader.detector(cfg, context(host), checkpoint, log, SingleStageDetector.class);
-    return new OrtDetector(det, host, network(cfg, host, checkpoint, log));
+    return new OrtDetector(det, host, network(cfg, host, checkpoint, log, device));
   }
 
-  /** The cached-export network of a config and checkpoint. */
-  static OrtNetwork network(ResolvedConfig cfg, Backend host, Path checkpoint, PrintWriter log) {
+  /** The cached-export network of a config and checkpoint, run on {@code device}. */
+  static OrtNetwork network(
+      ResolvedConfig cfg, Backend host, Path checkpoint, PrintWriter log, Device device) {
     Path ckpt = ModelLoader.resolveCheckpoint(cfg, checkpoint);
     String ckptKey = "none";
     if (ckpt != null) {
@@ -139,7 +146,8 @@ final class OnnxModels {
                 export(
                     cfg, checkpoint, host, shape, false, DetectorExporter.DEFAULT_OPSET, out, log);
               });
-        });
+        },
+        device);
   }
 
   private static String stem(Path p) {
@@ -184,7 +192,7 @@ final class OnnxModels {
   }
 
   /** A detector running an exported file, with the head and pipeline its metadata describes. */
-  static OrtDetector forModelFile(Path model, ResolvedConfig cfg, Backend host) {
+  static OrtDetector forModelFile(Path model, ResolvedConfig cfg, Backend host, Device device) {
     Registry r = Registry.get();
     SingleStageDetector det =
         r.build(
@@ -193,7 +201,7 @@ final class OnnxModels {
             "model",
             SingleStageDetector.class,
             new BuildContext(r, host));
-    return new OrtDetector(det, host, new OrtNetwork(host, shape -> model));
+    return new OrtDetector(det, host, new OrtNetwork(host, shape -> model, device));
   }
 
   // The class path's registry: this static helper has no injector (the commands pass theirs to

@@ -93,7 +93,7 @@ final class TestCommand implements Callable<Integer> {
     }
     Detector det =
         model.onnxRuntime()
-            ? OnnxModels.forConfig(cfg, b, model.checkpoint, err, true)
+            ? OnnxModels.forConfig(cfg, b, model.checkpoint, err, true, model.device())
             : ModelLoader.detector(cfg, ctx, model.checkpoint, err, true);
     model.applyPrecision(det, b, err);
     List<Map<String, Object>> results = new ArrayList<>();

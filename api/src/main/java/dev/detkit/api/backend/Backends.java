@@ -49,23 +49,47 @@ public final class Backends {
    * @throws BackendException with a one-line message naming the backend and the cause
    */
   public static Backend get(String name) {
-    Backend cached = LOADED.get(name);
+    return get(name, Device.CPU);
+  }
+
+  /**
+   * The backend registered under {@code name} with its tensors on {@code device} ({@code
+   * --device}); one instance per name and device.
+   *
+   * @throws BackendException with a one-line message: the backend failed to load, runs on the CPU
+   *     only, or does not see the device
+   */
+  public static Backend get(String name, Device device) {
+    String key = device.isCpu() ? name : name + "@" + device;
+    Backend cached = LOADED.get(key);
     if (cached != null) {
       return cached;
     }
     BackendFactory f = factory(name);
+    if (!device.isCpu() && !f.acceleratorCapable()) {
+      throw new BackendException(
+          "--device "
+              + device
+              + ": backend '"
+              + name
+              + "' runs on the CPU only in detkit; CUDA is offered by --backend libtorch (built"
+              + " with -Pcuda) and --backend onnxruntime (with onnxruntime_gpu)",
+          null);
+    }
     synchronized (Backends.class) {
-      cached = LOADED.get(name);
+      cached = LOADED.get(key);
       if (cached != null) {
         return cached;
       }
       Backend b;
       try {
-        b = f.create();
+        b = device.isCpu() ? f.create() : f.create(device);
+      } catch (DeviceUnavailableException e) {
+        throw new BackendException(e.getMessage(), e);
       } catch (Throwable t) {
         throw new BackendException("backend '" + name + "' failed to load: " + rootCause(t), t);
       }
-      LOADED.put(name, b);
+      LOADED.put(key, b);
       return b;
     }
   }

@@ -1,6 +1,7 @@
 package dev.detkit.backend.libtorch;
 
 import dev.detkit.api.backend.BackendFactory;
+import dev.detkit.api.backend.Device;
 import dev.detkit.api.registry.DetkitModule;
 import dev.detkit.api.tensor.Backend;
 
@@ -16,12 +17,23 @@ public final class LibtorchBackendModule extends DetkitModule {
   static final class Factory implements BackendFactory {
     @Override
     public String description() {
-      return "libtorch 2.10 CPU through JavaCPP's PyTorch presets (Gloo collectives)";
+      return "libtorch 2.10 through JavaCPP's PyTorch presets (Gloo collectives; CUDA and NCCL"
+          + " with the -Pcuda build)";
     }
 
     @Override
     public Backend create() {
-      return new LibtorchBackend();
+      return new LibtorchBackend(Device.CPU);
+    }
+
+    @Override
+    public boolean acceleratorCapable() {
+      return true;
+    }
+
+    @Override
+    public Backend create(Device device) {
+      return new LibtorchBackend(device);
     }
   }
 }

@@ -1,0 +1,18 @@
+package dev.detkit.backend.libtorch;
+
+import dev.detkit.api.backend.Backends;
+import dev.detkit.api.conformance.BackendConformanceSuite;
+import dev.detkit.api.tensor.Backend;
+
+/**
+ * The conformance suite on libtorch kernels built for an explicit device: the CPU, the only one
+ * this machine has, so every device path runs (host arrays copied with {@code to(device)},
+ * creation options carrying the device, scalars and gradient seeds made with their operand's
+ * options) and must give what the plain CPU kernels give.
+ */
+class LibtorchExplicitDeviceConformanceTest extends BackendConformanceSuite {
+  @Override
+  protected Backend backend() {
+    return new LibtorchDeviceTest.ExplicitDeviceBackend(Backends.get("libtorch"));
+  }
+}
