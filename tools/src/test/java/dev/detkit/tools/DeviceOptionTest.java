@@ -3,9 +3,11 @@ package dev.detkit.tools;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeFalse;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtProvider;
+import dev.detkit.api.backend.NativeLibraryClaims;
 import dev.detkit.api.testing.Fixtures;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -134,6 +136,10 @@ class DeviceOptionTest {
   /** {@code --device cpu} is the default: the same detections, byte for byte. */
   @Test
   void cpuGivesTheDefaultResults() throws IOException {
+    // DJL's libtorch cannot join a JVM where another libtorch is loaded (only with -Dtest=, which
+    // runs this class in the libtorch surefire execution too).
+    String owner = NativeLibraryClaims.owner(NativeLibraryClaims.LIBTORCH);
+    assumeTrue(owner == null || owner.contains("DJL"), "libtorch already loaded by " + owner);
     Path fx = Fixtures.dir("retinanet_effb0_small");
     Path plain = dir.resolve("plain.json");
     Path cpu = dir.resolve("cpu.json");

@@ -3,6 +3,7 @@ package dev.detkit.tools;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.detkit.api.backend.Backends;
+import dev.detkit.api.backend.NativeLibraryClaims;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -21,6 +22,8 @@ class LibtorchDeviceOptionTest {
     assumeTrue(
         Backends.names().contains("libtorch"),
         "libtorch backend folder not built (mvn package builds backends/libtorch/target/backend)");
+    String owner = NativeLibraryClaims.owner(NativeLibraryClaims.LIBTORCH);
+    assumeTrue(owner == null || !owner.contains("DJL"), "DJL's libtorch is loaded in this JVM");
   }
 
   @ParameterizedTest
