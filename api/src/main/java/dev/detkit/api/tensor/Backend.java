@@ -21,7 +21,9 @@ public interface Backend {
   /** One line saying plainly what the backend lacks; empty when it lacks nothing detkit uses. */
   String limitations();
 
-  /** Where this backend's tensors live ({@code --device}); CPU unless the backend says otherwise. */
+  /**
+   * Where this backend's tensors live ({@code --device}); CPU unless the backend says otherwise.
+   */
   default dev.detkit.api.backend.Device device() {
     return dev.detkit.api.backend.Device.CPU;
   }

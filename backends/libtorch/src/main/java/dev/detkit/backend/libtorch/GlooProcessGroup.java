@@ -33,10 +33,11 @@ import org.bytedeco.pytorch.gloo.Device;
 /**
  * libtorch's own process group: Gloo for CPU tensors, NCCL for CUDA tensors (the backend on {@code
  * --device cuda}; the presets map {@code c10d::ProcessGroupNCCL}, whose natives only the {@code
- * -Pcuda} build has, so the NCCL classes load only on that path). Rank 0 serves a {@code TCPStore} at MASTER_ADDR:MASTER_PORT
- * (the classic backend; the presets' libuv one is off), every rank connects to it, and Gloo pairs
- * the ranks over TCP. The store and every collective share the job's timeout, so a rank that dies
- * fails its peers (at once when its sockets close, after the timeout when it hangs).
+ * -Pcuda} build has, so the NCCL classes load only on that path). Rank 0 serves a {@code TCPStore}
+ * at MASTER_ADDR:MASTER_PORT (the classic backend; the presets' libuv one is off), every rank
+ * connects to it, and Gloo pairs the ranks over TCP. The store and every collective share the job's
+ * timeout, so a rank that dies fails its peers (at once when its sockets close, after the timeout
+ * when it hangs).
  */
 final class GlooProcessGroup implements ProcessGroup {
   private final DistributedEnv env;
@@ -75,19 +76,20 @@ final class GlooProcessGroup implements ProcessGroup {
     }
   }
 
-  private static org.bytedeco.pytorch.Backend glooGroup(TCPStore store, DistributedEnv env, long ms) {
+  private static org.bytedeco.pytorch.Backend glooGroup(
+      TCPStore store, DistributedEnv env, long ms) {
     ProcessGroupGloo.Options opts = ProcessGroupGloo.Options.create(new Milliseconds(ms));
     opts.devices(new GlooDeviceVector(device(env.masterAddr())));
     return new ProcessGroupGloo(store, env.rank(), env.worldSize(), opts);
   }
 
   /** NCCL for CUDA tensors (torch's default for GPUs); never run in this project's CI (no GPU). */
-  private static org.bytedeco.pytorch.Backend ncclGroup(TCPStore store, DistributedEnv env, long ms) {
+  private static org.bytedeco.pytorch.Backend ncclGroup(
+      TCPStore store, DistributedEnv env, long ms) {
     org.bytedeco.pytorch.nccl.ProcessGroupNCCL.Options opts =
         org.bytedeco.pytorch.nccl.ProcessGroupNCCL.Options.create();
     opts.timeout(new Milliseconds(ms));
-    return new org.bytedeco.pytorch.nccl.ProcessGroupNCCL(
-        store, env.rank(), env.worldSize(), opts);
+    return new org.bytedeco.pytorch.nccl.ProcessGroupNCCL(store, env.rank(), env.worldSize(), opts);
   }
 
   /** The loopback device for a job on this host, the host's own address otherwise. */

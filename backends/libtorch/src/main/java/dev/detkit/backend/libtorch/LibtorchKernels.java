@@ -195,8 +195,8 @@ final class LibtorchKernels implements Kernels {
   }
 
   /**
-   * A contiguous host tensor of {@code type} with {@code h}'s values (may share {@code h}'s
-   * storage on the CPU); a device tensor is copied to the CPU first.
+   * A contiguous host tensor of {@code type} with {@code h}'s values (may share {@code h}'s storage
+   * on the CPU); a device tensor is copied to the CPU first.
    */
   private static Tensor contiguousAs(Tensor x, ScalarType type) {
     if (!x.is_cpu()) {

@@ -25,9 +25,9 @@ import org.junit.jupiter.api.Test;
 /**
  * The device plumbing of the libtorch backend on this CPU-only machine: the default backend is on
  * the CPU and unchanged; kernels given an explicit device (here the CPU, the only one there is)
- * take the device paths (host arrays copied with {@code to(device)}, creation options carrying
- * the device, scalars and gradient seeds made with their operand's options) and still pass the
- * whole conformance suite; {@code --device cuda} on the CPU build is one line.
+ * take the device paths (host arrays copied with {@code to(device)}, creation options carrying the
+ * device, scalars and gradient seeds made with their operand's options) and still pass the whole
+ * conformance suite; {@code --device cuda} on the CPU build is one line.
  */
 class LibtorchDeviceTest {
 

@@ -6,13 +6,19 @@ import dev.detkit.api.tensor.Backend;
 
 /**
  * The conformance suite on libtorch kernels built for an explicit device: the CPU, the only one
- * this machine has, so every device path runs (host arrays copied with {@code to(device)},
- * creation options carrying the device, scalars and gradient seeds made with their operand's
- * options) and must give what the plain CPU kernels give.
+ * this machine has, so every device path runs (host arrays copied with {@code to(device)}, creation
+ * options carrying the device, scalars and gradient seeds made with their operand's options) and
+ * must give what the plain CPU kernels give.
  */
 class LibtorchExplicitDeviceConformanceTest extends BackendConformanceSuite {
+  // One instance: tensors of one test must share their backend object.
+  private static Backend backend;
+
   @Override
   protected Backend backend() {
-    return new LibtorchDeviceTest.ExplicitDeviceBackend(Backends.get("libtorch"));
+    if (backend == null) {
+      backend = new LibtorchDeviceTest.ExplicitDeviceBackend(Backends.get("libtorch"));
+    }
+    return backend;
   }
 }
