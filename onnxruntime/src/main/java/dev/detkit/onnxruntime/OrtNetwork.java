@@ -53,8 +53,8 @@ public final class OrtNetwork implements AutoCloseable {
   }
 
   /**
-   * @throws BackendException (one line) when {@code device} is CUDA and the loaded ONNX Runtime
-   *     has no CUDA execution provider
+   * @throws BackendException (one line) when {@code device} is CUDA and the loaded ONNX Runtime has
+   *     no CUDA execution provider
    */
   public OrtNetwork(Backend host, ModelSource source, Device device) {
     requireDevice(device);

@@ -151,7 +151,10 @@ final class BenchmarkCommand implements Callable<Integer> {
             cfg, new BuildContext(registry, b), model.checkpoint, err, SingleStageDetector.class);
     ComputePrecision precision = model.applyPrecision(net, b, err);
     // --backend onnxruntime: the network runs in ONNX Runtime, pre- and post-processing on b.
-    OrtNetwork ort = model.onnxRuntime() ? OnnxModels.network(cfg, b, model.checkpoint, err, model.device()) : null;
+    OrtNetwork ort =
+        model.onnxRuntime()
+            ? OnnxModels.network(cfg, b, model.checkpoint, err, model.device())
+            : null;
     BuildContext ctx = new BuildContext(registry, b);
     List<String> images = List.of();
     String input;
