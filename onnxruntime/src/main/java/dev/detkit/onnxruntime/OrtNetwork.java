@@ -5,8 +5,11 @@ import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OnnxValue;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtProvider;
 import ai.onnxruntime.OrtSession;
 import ai.onnxruntime.TensorInfo;
+import dev.detkit.api.backend.BackendException;
+import dev.detkit.api.backend.Device;
 import dev.detkit.api.tensor.Backend;
 import dev.detkit.api.tensor.DType;
 import dev.detkit.api.tensor.Tensor;
@@ -27,7 +30,9 @@ import java.util.Map;
  * a {@code Kernels} backend: ONNX Runtime runs a whole graph, which is what lets it fuse conv,
  * batch norm and activation. Sessions (graph optimisation level ALL) are created once per model
  * file and reused; {@link ModelSource} says which file serves an input shape (one per shape for
- * static exports, one for all with a dynamic-shape export).
+ * static exports, one for all with a dynamic-shape export). On {@code --device cuda[:N]} each
+ * session adds ONNX Runtime's CUDA execution provider first (the CPU one takes the nodes it cannot
+ * run), which needs the {@code onnxruntime_gpu} artifact ({@code -Pcuda}).
  */
 public final class OrtNetwork implements AutoCloseable {
 
@@ -41,6 +46,7 @@ public final class OrtNetwork implements AutoCloseable {
   private final OrtEnvironment env = OrtEnvironment.getEnvironment();
   private final Map<Path, OrtSession> sessions = new HashMap<>();
   private final Map<List<Integer>, Path> byShape = new HashMap<>();
+  private final Device device;
 
   private final int threads;
 
@@ -49,9 +55,47 @@ public final class OrtNetwork implements AutoCloseable {
    * JVM's cores).
    */
   public OrtNetwork(Backend host, int threads, ModelSource source) {
+    this(host, threads, source, Device.CPU);
+  }
+
+  /**
+   * {@code threads} as above; {@code device}: where the sessions run ({@code --device}).
+   *
+   * @throws BackendException (one line) when {@code device} is CUDA and the loaded ONNX Runtime has
+   *     no CUDA execution provider
+   */
+  public OrtNetwork(Backend host, int threads, ModelSource source, Device device) {
+    requireDevice(device);
     this.host = host;
     this.source = source;
     this.threads = threads(threads);
+    this.device = device;
+  }
+
+  /**
+   * Checks that the loaded ONNX Runtime can run on {@code device}: always for the CPU; for CUDA
+   * only when its CUDA execution provider is among {@link OrtEnvironment#getAvailableProviders()}
+   * (the {@code onnxruntime_gpu} build).
+   *
+   * @throws BackendException with a one-line message naming the missing provider and the artifact
+   */
+  public static void requireDevice(Device device) {
+    if (device.isCpu()) {
+      return;
+    }
+    java.util.EnumSet<OrtProvider> providers = OrtEnvironment.getAvailableProviders();
+    if (!providers.contains(OrtProvider.CUDA)) {
+      throw new BackendException(
+          "--device "
+              + device
+              + ": ONNX Runtime "
+              + OrtEnvironment.getEnvironment().getVersion()
+              + " here has no CUDA execution provider (available: "
+              + providers
+              + "); it is in com.microsoft.onnxruntime:onnxruntime_gpu: build with -Pcuda on a"
+              + " machine with an NVIDIA GPU, driver, CUDA 12 and cuDNN 9",
+          null);
+    }
   }
 
   /** The intra-op threads a session gets for {@code requested} (0: the JVM's cores). */
@@ -69,11 +113,34 @@ public final class OrtNetwork implements AutoCloseable {
    * file is a {@link BadModelException}.
    */
   public static OrtSession open(Path file, int threads) {
+    return open(file, threads, Device.CPU);
+  }
+
+  /**
+   * Opens a session on {@code file} with {@code threads} intra-op threads running on {@code
+   * device}; an unreadable or foreign file is a {@link BadModelException}, a CUDA provider that
+   * cannot start a one-line {@link BackendException}.
+   */
+  public static OrtSession open(Path file, int threads, Device device) {
     try (OrtSession.SessionOptions o = new OrtSession.SessionOptions()) {
       o.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
       o.setIntraOpNumThreads(threads);
       o.setInterOpNumThreads(1);
       o.setExecutionMode(OrtSession.SessionOptions.ExecutionMode.SEQUENTIAL);
+      if (!device.isCpu()) {
+        requireDevice(device);
+        try {
+          o.addCUDA(device.indexOrZero());
+        } catch (OrtException e) {
+          throw new BackendException(
+              "--device "
+                  + device
+                  + ": ONNX Runtime's CUDA execution provider did not start ("
+                  + firstLine(e.getMessage())
+                  + ")",
+              e);
+        }
+      }
       return OrtEnvironment.getEnvironment().createSession(file.toString(), o);
     } catch (OrtException e) {
       throw new BadModelException(
@@ -91,7 +158,7 @@ public final class OrtNetwork implements AutoCloseable {
 
   /** The session for {@code file}, created on first use. */
   public synchronized OrtSession session(Path file) {
-    return sessions.computeIfAbsent(file, f -> open(f, threads));
+    return sessions.computeIfAbsent(file, f -> open(f, threads, device));
   }
 
   /** The raw head outputs of a normalised NCHW float32 batch. */

@@ -155,7 +155,9 @@ final class BenchmarkCommand implements Callable<Integer> {
     ComputePrecision precision = model.applyPrecision(net, b, err);
     // --backend onnxruntime: the network runs in ONNX Runtime, pre- and post-processing on b.
     OrtNetwork ort =
-        model.onnxRuntime() ? OnnxModels.network(cfg, ctx, model.checkpoint, err) : null;
+        model.onnxRuntime()
+            ? OnnxModels.network(cfg, ctx, model.checkpoint, err, model.device())
+            : null;
     List<String> images = List.of();
     String input;
     Pipeline pipeline = null;
@@ -250,7 +252,12 @@ final class BenchmarkCommand implements Callable<Integer> {
     if (ort != null) {
       env.put("backend", OnnxModels.BACKEND);
       env.put(
-          "backend_version", OrtNetwork.version() + " (pre/post-processing on " + b.name() + ")");
+          "backend_version",
+          OrtNetwork.version()
+              + (model.device().isCpu() ? "" : " on " + model.device())
+              + " (pre/post-processing on "
+              + b.name()
+              + ")");
       env.put("threads", OrtNetwork.threads(ctx.options().ortThreads()));
     }
     rec.put("env", env);

@@ -120,7 +120,7 @@ final class InferCommand implements Callable<Integer> {
           "--model carries its config and weights: give CONFIG or --model, not both");
     }
     ResolvedConfig cfg = onnxModel != null ? OnnxModels.configOf(onnxModel) : model.loadConfig();
-    Backend b = model.backend(backends);
+    Backend b = model.backend(backends, onnxModel != null || model.onnxRuntime());
     model.precision(b, err);
     BuildContext ctx = model.context(registry, backends, b);
     Pipeline pipeline =
@@ -130,9 +130,9 @@ final class InferCommand implements Callable<Integer> {
     int failed = 0;
     Detector det =
         onnxModel != null
-            ? OnnxModels.forModelFile(onnxModel, cfg, ctx)
+            ? OnnxModels.forModelFile(onnxModel, cfg, ctx, model.device())
             : model.onnxRuntime()
-                ? OnnxModels.forConfig(cfg, ctx, model.checkpoint, err, true)
+                ? OnnxModels.forConfig(cfg, ctx, model.checkpoint, err, true, model.device())
                 : ModelLoader.detector(cfg, ctx, model.checkpoint, err, true);
     model.applyPrecision(det, b, err);
     try (RecordWriter results =

@@ -2,18 +2,20 @@ package dev.detkit.tools;
 
 import dev.detkit.api.backend.Backends;
 import dev.detkit.api.backend.ComputePrecision;
+import dev.detkit.api.backend.Device;
 import dev.detkit.api.model.Detector;
 import dev.detkit.api.registry.BuildContext;
 import dev.detkit.api.registry.Registry;
 import dev.detkit.api.runtime.RuntimeOptions;
 import dev.detkit.api.tensor.Backend;
+import dev.detkit.onnxruntime.OrtNetwork;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import picocli.CommandLine.Option;
 
 /**
  * The options every model-running command shares: {@link ConfigOptions} plus checkpoint, backend,
- * memory layout and compute dtype.
+ * device, memory layout and compute dtype.
  */
 final class ModelOptions extends ConfigOptions {
 
@@ -30,6 +32,15 @@ final class ModelOptions extends ConfigOptions {
           "djl (default), nd4j, libtorch, or onnxruntime (the network exported to ONNX, cached,"
               + " and run in ONNX Runtime; pre- and post-processing on djl).")
   String backend;
+
+  @Option(
+      names = "--device",
+      defaultValue = "cpu",
+      description =
+          "cpu (default), cuda or cuda:N: where the network runs. CUDA needs --backend libtorch"
+              + " built with -Pcuda, or --backend onnxruntime with onnxruntime_gpu (-Pcuda), and an"
+              + " NVIDIA GPU; otherwise one line says what is missing.")
+  String device;
 
   @Option(
       names = "--layout",
@@ -51,11 +62,38 @@ final class ModelOptions extends ConfigOptions {
 
   /** Checks {@code --layout} and {@code --dtype}'s names and returns the chosen backend. */
   Backend backend(Backends backends) {
+    return backend(backends, onnxRuntime());
+  }
+
+  /**
+   * As {@link #backend(Backends)}, on {@code --device}; with {@code networkInOrt} the network runs
+   * in ONNX Runtime on {@code --device} (refused at once where its provider is missing) and the
+   * returned host backend, which pre- and post-processes, stays on the CPU.
+   */
+  Backend backend(Backends backends, boolean networkInOrt) {
     runtime(backends.options());
     if (!ComputePrecision.NAMES.contains(dtype)) {
       throw new UserError("--dtype: expected float32, bf16 or bf16-emulated, got '" + dtype + "'");
     }
-    return backends.get(onnxRuntime() ? "djl" : backend);
+    if (networkInOrt) {
+      OrtNetwork.requireDevice(device());
+      return backends.get(onnxRuntime() ? "djl" : backend);
+    }
+    return backends.get(backend, device());
+  }
+
+  /** {@code --device}, parsed (a bad spelling is a one-line error). */
+  Device device() {
+    return parseDevice(device);
+  }
+
+  /** Parses a {@code --device} value; shared with {@code train}. */
+  static Device parseDevice(String spec) {
+    try {
+      return Device.parse(spec);
+    } catch (IllegalArgumentException e) {
+      throw new UserError(e.getMessage());
+    }
   }
 
   /** {@code base} (what the edge read) with {@code --layout} where it is given. */

@@ -1,5 +1,6 @@
 package dev.detkit.tools;
 
+import dev.detkit.api.backend.Device;
 import dev.detkit.api.config.ConfigException;
 import dev.detkit.api.config.ConfigLoader;
 import dev.detkit.api.config.ResolvedConfig;
@@ -92,17 +93,18 @@ final class OnnxModels {
       BuildContext ctx,
       Path checkpoint,
       PrintWriter log,
-      boolean warnIfRandom) {
+      boolean warnIfRandom,
+      Device device) {
     SingleStageDetector det =
         warnIfRandom
             ? (SingleStageDetector) ModelLoader.detector(cfg, ctx, checkpoint, log, true)
             : ModelLoader.detector(cfg, ctx, checkpoint, log, SingleStageDetector.class);
-    return new OrtDetector(det, ctx.backend(), network(cfg, ctx, checkpoint, log));
+    return new OrtDetector(det, ctx.backend(), network(cfg, ctx, checkpoint, log, device));
   }
 
-  /** The cached-export network of a config and checkpoint. */
+  /** The cached-export network of a config and checkpoint, run on {@code device}. */
   static OrtNetwork network(
-      ResolvedConfig cfg, BuildContext ctx, Path checkpoint, PrintWriter log) {
+      ResolvedConfig cfg, BuildContext ctx, Path checkpoint, PrintWriter log, Device device) {
     Backend host = ctx.backend();
     Path ckpt = ModelLoader.resolveCheckpoint(cfg, checkpoint);
     String ckptKey = "none";
@@ -147,7 +149,8 @@ final class OnnxModels {
                 export(
                     cfg, checkpoint, ctx, shape, false, DetectorExporter.DEFAULT_OPSET, out, log);
               });
-        });
+        },
+        device);
   }
 
   private static String stem(Path p) {
@@ -193,7 +196,7 @@ final class OnnxModels {
   }
 
   /** A detector running an exported file, with the head and pipeline its metadata describes. */
-  static OrtDetector forModelFile(Path model, ResolvedConfig cfg, BuildContext ctx) {
+  static OrtDetector forModelFile(Path model, ResolvedConfig cfg, BuildContext ctx, Device device) {
     SingleStageDetector det =
         ctx.registry()
             .build(
@@ -201,6 +204,6 @@ final class OnnxModels {
     return new OrtDetector(
         det,
         ctx.backend(),
-        new OrtNetwork(ctx.backend(), ctx.options().ortThreads(), shape -> model));
+        new OrtNetwork(ctx.backend(), ctx.options().ortThreads(), shape -> model, device));
   }
 }

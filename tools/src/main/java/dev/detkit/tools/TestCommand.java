@@ -95,7 +95,7 @@ final class TestCommand implements Callable<Integer> {
     }
     Detector det =
         model.onnxRuntime()
-            ? OnnxModels.forConfig(cfg, ctx, model.checkpoint, err, true)
+            ? OnnxModels.forConfig(cfg, ctx, model.checkpoint, err, true, model.device())
             : ModelLoader.detector(cfg, ctx, model.checkpoint, err, true);
     model.applyPrecision(det, b, err);
     List<Map<String, Object>> results = new ArrayList<>();

@@ -2,6 +2,7 @@ package dev.detkit.tools;
 
 import com.google.inject.Inject;
 import dev.detkit.api.backend.Backends;
+import dev.detkit.api.backend.Device;
 import dev.detkit.api.config.ResolvedConfig;
 import dev.detkit.api.distributed.CollectiveException;
 import dev.detkit.api.distributed.DistributedEnv;
@@ -50,6 +51,15 @@ public final class TrainCommand implements Callable<Integer> {
       defaultValue = "djl",
       description = "A backend with autograd: djl (the default) or libtorch.")
   String backend;
+
+  @Option(
+      names = "--device",
+      defaultValue = "cpu",
+      description =
+          "cpu (default), cuda or cuda:N (libtorch built with -Pcuda and an NVIDIA GPU); a rank of a"
+              + " data-parallel job on plain cuda takes cuda:LOCAL_RANK, and its collectives use"
+              + " NCCL instead of Gloo.")
+  String device;
 
   @Option(
       names = "--launcher",
@@ -101,16 +111,17 @@ public final class TrainCommand implements Callable<Integer> {
       if (nproc != 1 || nnodes != 1) {
         throw new UserError("--nproc and --nnodes need --launcher local");
       }
-      return train(out, err, null);
+      // Checked before the config loads, so a missing device is the first and only line.
+      return train(out, err, null, backends.get(backend, ModelOptions.parseDevice(device)));
     }
     // A rank of a job (started by --launcher local, torchrun-style, or by hand).
-    Backend b = backends.get(backend);
+    DistributedEnv denv = DistributedEnv.fromEnvironment(env);
+    // As torchrun scripts do: each local rank on its own GPU unless an index is given.
+    Device rankDevice = ModelOptions.parseDevice(device).withDefaultIndex(denv.localRank());
+    Backend b = backends.get(backend, rankDevice);
     DataParallel dp;
     try {
-      dp =
-          new DataParallel(
-              b.processGroup(DistributedEnv.fromEnvironment(env)),
-              backends.options().flatAllReduce());
+      dp = new DataParallel(b.processGroup(denv), backends.options().flatAllReduce());
     } catch (UnsupportedOperationException e) {
       throw new UserError(e.getMessage());
     } catch (CollectiveException e) {
@@ -118,26 +129,20 @@ public final class TrainCommand implements Callable<Integer> {
       return 1;
     }
     try (ProcessGroup group = dp.group()) {
-      return train(out, err, dp);
+      return train(out, err, dp, b);
     } catch (CollectiveException e) {
       err.println("error: " + e.getMessage());
       return 1;
     }
   }
 
-  private int train(PrintWriter out, PrintWriter err, DataParallel dp) {
+  private int train(PrintWriter out, PrintWriter err, DataParallel dp, Backend b) {
     ResolvedConfig cfg = config.loadConfig();
     Path dir = workDir != null ? workDir : defaultWorkDir(cfg);
     long t0 = System.nanoTime();
     try (Runner runner =
         new Runner(
-            cfg,
-            new BuildContext(registry, backends.get(backend), backends.options()),
-            dir,
-            resume,
-            out,
-            err,
-            dp)) {
+            cfg, new BuildContext(registry, b, backends.options()), dir, resume, out, err, dp)) {
       Map<String, Double> metrics = runner.train();
       if (runner.isMain()) {
         out.printf(

@@ -22,4 +22,23 @@ public interface BackendFactory {
    *     {@link BackendException}
    */
   Backend create(RuntimeOptions options) throws Throwable;
+
+  /**
+   * Whether {@link #create(RuntimeOptions, Device)} can place tensors on a device other than the
+   * CPU. {@link Backends} refuses any other device in one line for factories that leave this false.
+   */
+  default boolean acceleratorCapable() {
+    return false;
+  }
+
+  /**
+   * The backend with its tensors on {@code device}; only called with a non-CPU device when {@link
+   * #acceleratorCapable()}.
+   *
+   * @throws DeviceUnavailableException when the device is not there (a one-line message)
+   * @throws Throwable as {@link #create(RuntimeOptions)}
+   */
+  default Backend create(RuntimeOptions options, Device device) throws Throwable {
+    return create(options);
+  }
 }

@@ -60,23 +60,47 @@ public final class Backends {
    * @throws BackendException with a one-line message naming the backend and the cause
    */
   public Backend get(String name) {
-    Backend cached = loaded.get(name);
+    return get(name, Device.CPU);
+  }
+
+  /**
+   * The backend registered under {@code name} with its tensors on {@code device} ({@code
+   * --device}); one instance per name and device.
+   *
+   * @throws BackendException with a one-line message: the backend failed to load, runs on the CPU
+   *     only, or does not see the device
+   */
+  public Backend get(String name, Device device) {
+    String key = device.isCpu() ? name : name + "@" + device;
+    Backend cached = loaded.get(key);
     if (cached != null) {
       return cached;
     }
     BackendFactory f = factory(name);
+    if (!device.isCpu() && !f.acceleratorCapable()) {
+      throw new BackendException(
+          "--device "
+              + device
+              + ": backend '"
+              + name
+              + "' runs on the CPU only in detkit; CUDA is offered by --backend libtorch (built"
+              + " with -Pcuda) and --backend onnxruntime (with onnxruntime_gpu)",
+          null);
+    }
     synchronized (this) {
-      cached = loaded.get(name);
+      cached = loaded.get(key);
       if (cached != null) {
         return cached;
       }
       Backend b;
       try {
-        b = f.create(options);
+        b = device.isCpu() ? f.create(options) : f.create(options, device);
+      } catch (DeviceUnavailableException e) {
+        throw new BackendException(e.getMessage(), e);
       } catch (Throwable t) {
         throw new BackendException("backend '" + name + "' failed to load: " + rootCause(t), t);
       }
-      loaded.put(name, b);
+      loaded.put(key, b);
       return b;
     }
   }

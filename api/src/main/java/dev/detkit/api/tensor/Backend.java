@@ -21,6 +21,13 @@ public interface Backend {
   /** One line saying plainly what the backend lacks; empty when it lacks nothing detkit uses. */
   String limitations();
 
+  /**
+   * Where this backend's tensors live ({@code --device}); CPU unless the backend says otherwise.
+   */
+  default dev.detkit.api.backend.Device device() {
+    return dev.detkit.api.backend.Device.CPU;
+  }
+
   /** Number of intra-op threads the native library uses. */
   int threads();
 

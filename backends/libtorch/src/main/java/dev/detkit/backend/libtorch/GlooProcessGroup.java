@@ -31,15 +31,20 @@ import org.bytedeco.pytorch.global.torch;
 import org.bytedeco.pytorch.gloo.Device;
 
 /**
- * libtorch's own Gloo process group: rank 0 serves a {@code TCPStore} at MASTER_ADDR:MASTER_PORT
- * (the classic backend; the presets' libuv one is off), every rank connects to it, and Gloo pairs
- * the ranks over TCP. The store and every collective share the job's timeout, so a rank that dies
- * fails its peers (at once when its sockets close, after the timeout when it hangs).
+ * libtorch's own process group: Gloo for CPU tensors, NCCL for CUDA tensors (the backend on {@code
+ * --device cuda}; the presets map {@code c10d::ProcessGroupNCCL}, whose natives only the {@code
+ * -Pcuda} build has, so the NCCL classes load only on that path). Rank 0 serves a {@code TCPStore}
+ * at MASTER_ADDR:MASTER_PORT (the classic backend; the presets' libuv one is off), every rank
+ * connects to it, and Gloo pairs the ranks over TCP. The store and every collective share the job's
+ * timeout, so a rank that dies fails its peers (at once when its sockets close, after the timeout
+ * when it hangs).
  */
 final class GlooProcessGroup implements ProcessGroup {
   private final DistributedEnv env;
   private final TCPStore store;
-  private final ProcessGroupGloo group;
+  // ProcessGroupGloo, or ProcessGroupNCCL for CUDA tensors: the same c10d::Backend collectives.
+  private final org.bytedeco.pytorch.Backend group;
+  private final boolean nccl;
   // One hook serves every tensor (it only sums the gradient it is given); held here so that the
   // native function pointer outlives every graph that may call it.
   private final GradientSum gradientSum = new GradientSum();
@@ -48,8 +53,9 @@ final class GlooProcessGroup implements ProcessGroup {
   // A collective that failed inside backward (where it cannot throw through libtorch's engine).
   private volatile CollectiveException failed;
 
-  GlooProcessGroup(DistributedEnv env) {
+  GlooProcessGroup(DistributedEnv env, boolean cuda) {
     this.env = env;
+    this.nccl = cuda;
     long ms = env.timeout().toMillis();
     try (TCPStoreOptions so = new TCPStoreOptions();
         SizeTPointer workers = new SizeTPointer(1)) {
@@ -64,12 +70,26 @@ final class GlooProcessGroup implements ProcessGroup {
       throw failure("rendezvous at " + env.masterAddr() + ":" + env.masterPort(), e);
     }
     try {
-      ProcessGroupGloo.Options opts = ProcessGroupGloo.Options.create(new Milliseconds(ms));
-      opts.devices(new GlooDeviceVector(device(env)));
-      this.group = new ProcessGroupGloo(store, env.rank(), env.worldSize(), opts);
+      this.group = cuda ? ncclGroup(store, env, ms) : glooGroup(store, env, ms);
     } catch (RuntimeException e) {
-      throw failure("connecting the Gloo ranks", e);
+      throw failure("connecting the " + (cuda ? "NCCL" : "Gloo") + " ranks", e);
     }
+  }
+
+  private static org.bytedeco.pytorch.Backend glooGroup(
+      TCPStore store, DistributedEnv env, long ms) {
+    ProcessGroupGloo.Options opts = ProcessGroupGloo.Options.create(new Milliseconds(ms));
+    opts.devices(new GlooDeviceVector(device(env)));
+    return new ProcessGroupGloo(store, env.rank(), env.worldSize(), opts);
+  }
+
+  /** NCCL for CUDA tensors (torch's default for GPUs); never run in this project's CI (no GPU). */
+  private static org.bytedeco.pytorch.Backend ncclGroup(
+      TCPStore store, DistributedEnv env, long ms) {
+    org.bytedeco.pytorch.nccl.ProcessGroupNCCL.Options opts =
+        org.bytedeco.pytorch.nccl.ProcessGroupNCCL.Options.create();
+    opts.timeout(new Milliseconds(ms));
+    return new org.bytedeco.pytorch.nccl.ProcessGroupNCCL(store, env.rank(), env.worldSize(), opts);
   }
 
   /**
@@ -224,11 +244,13 @@ final class GlooProcessGroup implements ProcessGroup {
     if (dispatcher == null) {
       // The presets' ProcessGroup(store, rank, size) aborts the process (libtorch's constructor
       // takes a reference to itself before JavaCPP adopts it: an intrusive_ptr assertion); the
-      // (rank, size) one does not, and the Reducer needs nothing but the CPU backend.
+      // (rank, size) one does not, and the Reducer needs only the backend of its tensors.
       dispatcher = new org.bytedeco.pytorch.ProcessGroup(env.rank(), env.worldSize());
       dispatcher.setBackend(
-          torch.DeviceType.CPU,
-          org.bytedeco.pytorch.ProcessGroup.BackendType.GLOO,
+          nccl ? torch.DeviceType.CUDA : torch.DeviceType.CPU,
+          nccl
+              ? org.bytedeco.pytorch.ProcessGroup.BackendType.NCCL
+              : org.bytedeco.pytorch.ProcessGroup.BackendType.GLOO,
           new BackendOptional(group));
     }
     return new Buckets(params, firstBucketBytes, bucketBytes);
@@ -241,7 +263,7 @@ final class GlooProcessGroup implements ProcessGroup {
     }
     String m = String.valueOf(e.getMessage());
     // Gloo's transport errors, raised in the Reducer's buckets and rethrown by backward.
-    return m.contains("gloo") || m.contains("Gloo") || m.contains("c10d")
+    return m.contains("gloo") || m.contains("Gloo") || m.contains("c10d") || m.contains("NCCL")
         ? failure("all-reduce of gradient buckets", e)
         : e;
   }

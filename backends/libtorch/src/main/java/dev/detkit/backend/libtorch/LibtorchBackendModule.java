@@ -1,6 +1,7 @@
 package dev.detkit.backend.libtorch;
 
 import dev.detkit.api.backend.BackendFactory;
+import dev.detkit.api.backend.Device;
 import dev.detkit.api.registry.DetkitModule;
 import dev.detkit.api.runtime.RuntimeOptions;
 import dev.detkit.api.tensor.Backend;
@@ -17,12 +18,23 @@ public final class LibtorchBackendModule extends DetkitModule {
   static final class Factory implements BackendFactory {
     @Override
     public String description() {
-      return "libtorch 2.10 CPU through JavaCPP's PyTorch presets (Gloo collectives)";
+      return "libtorch 2.10 through JavaCPP's PyTorch presets (Gloo collectives; CUDA and NCCL"
+          + " with the -Pcuda build)";
     }
 
     @Override
     public Backend create(RuntimeOptions options) {
-      return new LibtorchBackend(options.threads());
+      return new LibtorchBackend(options.threads(), Device.CPU);
+    }
+
+    @Override
+    public boolean acceleratorCapable() {
+      return true;
+    }
+
+    @Override
+    public Backend create(RuntimeOptions options, Device device) {
+      return new LibtorchBackend(options.threads(), device);
     }
   }
 }

@@ -11,6 +11,8 @@ import dev.detkit.api.tensor.UnaryOp;
 import java.util.EnumMap;
 import java.util.Map;
 import org.bytedeco.pytorch.BoolOptional;
+import org.bytedeco.pytorch.Device;
+import org.bytedeco.pytorch.DeviceOptional;
 import org.bytedeco.pytorch.DoubleOptional;
 import org.bytedeco.pytorch.GradMode;
 import org.bytedeco.pytorch.LongOptional;
@@ -31,14 +33,32 @@ import org.bytedeco.pytorch.global.torch.ScalarType;
  * itself calls, so the semantics are PyTorch's. Every returned {@link Tensor} is a C++ tensor that
  * the handle owns ({@link #free} drops its reference); argument wrappers (optionals, scalars,
  * vectors) are closed as soon as the call returns, so nothing waits for the garbage collector.
+ *
+ * <p>Device: every tensor created here (from host arrays, {@code full}) is on the kernels' device;
+ * every op keeps its operands' device (scalars and gradient seeds are made with the operand's own
+ * options); host reads copy to the CPU first. With no device (the CPU) nothing is copied.
  */
 final class LibtorchKernels implements Kernels {
   private final Map<DType, TensorOptions> options = new EnumMap<>(DType.class);
+  private final Map<DType, TensorOptions> hostOptions = new EnumMap<>(DType.class);
+  // Null for the CPU; a CUDA device otherwise.
+  private final Device device;
 
-  LibtorchKernels() {
+  LibtorchKernels(Device device) {
+    this.device = device;
     for (DType t : DType.values()) {
-      options.put(t, new TensorOptions(toTorch(t)));
+      hostOptions.put(t, new TensorOptions(toTorch(t)));
+      options.put(
+          t,
+          device == null
+              ? hostOptions.get(t)
+              : new TensorOptions(toTorch(t)).device(new DeviceOptional(device)));
     }
+  }
+
+  /** The device tensors are created on: null for the CPU. */
+  Device device() {
+    return device;
   }
 
   private static Tensor a(Object h) {
@@ -100,42 +120,52 @@ final class LibtorchKernels implements Kernels {
 
   // ---- creation and host copies ----
 
-  /** An uninitialised contiguous tensor, filled by the caller through its data pointer. */
+  /** An uninitialised contiguous host tensor, filled by the caller through its data pointer. */
   private Tensor empty(Shape shape, DType dtype) {
     try (MemoryFormatOptional mf = new MemoryFormatOptional()) {
-      return torch.empty(shape.longDims(), options.get(dtype), mf);
+      return torch.empty(shape.longDims(), hostOptions.get(dtype), mf);
+    }
+  }
+
+  /** A filled host tensor moved to the kernels' device (itself on the CPU). */
+  private Tensor onDevice(Tensor host) {
+    if (device == null) {
+      return host;
+    }
+    try (host) {
+      return host.to(device, scalarType(host));
     }
   }
 
   @Override
   public Object fromFloats(float[] data, Shape shape) {
     if (data.length == 0) {
-      return empty(shape, DType.FLOAT32);
+      return onDevice(empty(shape, DType.FLOAT32));
     }
     Tensor t = empty(shape, DType.FLOAT32);
     t.data_ptr_float().put(data);
-    return t;
+    return onDevice(t);
   }
 
   @Override
   public Object fromDoubles(double[] data, Shape shape) {
     Tensor t = empty(shape, DType.FLOAT64);
     t.data_ptr_double().put(data);
-    return t;
+    return onDevice(t);
   }
 
   @Override
   public Object fromInts(int[] data, Shape shape) {
     Tensor t = empty(shape, DType.INT32);
     t.data_ptr_int().put(data);
-    return t;
+    return onDevice(t);
   }
 
   @Override
   public Object fromLongs(long[] data, Shape shape) {
     Tensor t = empty(shape, DType.INT64);
     t.data_ptr_long().put(data);
-    return t;
+    return onDevice(t);
   }
 
   @Override
@@ -147,14 +177,14 @@ final class LibtorchKernels implements Kernels {
     // bool is one byte holding 0 or 1 in ATen.
     Tensor t = empty(shape, DType.BOOL);
     t.data_ptr_bool().capacity(bytes.length).asByteBuffer().put(bytes);
-    return t;
+    return onDevice(t);
   }
 
   @Override
   public Object fromBytes(byte[] data, Shape shape) {
     Tensor t = empty(shape, DType.UINT8);
     t.data_ptr_byte().put(data);
-    return t;
+    return onDevice(t);
   }
 
   @Override
@@ -164,8 +194,17 @@ final class LibtorchKernels implements Kernels {
     }
   }
 
-  /** A contiguous tensor of {@code type} with {@code h}'s values (may be {@code h} itself). */
+  /**
+   * A contiguous host tensor of {@code type} with {@code h}'s values (may share {@code h}'s storage
+   * on the CPU); a device tensor is copied to the CPU first.
+   */
   private static Tensor contiguousAs(Tensor x, ScalarType type) {
+    if (!x.is_cpu()) {
+      try (Device cpu = new Device(torch.DeviceType.CPU);
+          Tensor host = x.to(cpu, type)) {
+        return host.contiguous();
+      }
+    }
     if (scalarType(x) == type) {
       return x.contiguous();
     }
@@ -279,11 +318,26 @@ final class LibtorchKernels implements Kernels {
     };
   }
 
-  /** A rank-0 tensor of {@code like}'s dtype, so that scalars never promote the result. */
+  /**
+   * A rank-0 tensor of {@code like}'s dtype and device, so that scalars never promote the result
+   * nor cross devices.
+   */
   private static Tensor scalarLike(Tensor like, double s) {
     try (Scalar v = new Scalar(s);
-        TensorOptions o = new TensorOptions(scalarType(like))) {
+        TensorOptions o = optionsOf(like)) {
       return torch.full(new long[0], v, o);
+    }
+  }
+
+  /** {@code x}'s dtype on {@code x}'s device (just the dtype for a CPU tensor, as before). */
+  static TensorOptions optionsOf(Tensor x) {
+    if (x.is_cpu()) {
+      return new TensorOptions(scalarType(x));
+    }
+    try (Device d = x.device();
+        DeviceOptional od = new DeviceOptional(d);
+        TensorOptions t = new TensorOptions(scalarType(x))) {
+      return t.device(od);
     }
   }
 
@@ -579,7 +633,7 @@ final class LibtorchKernels implements Kernels {
   public void backward(Object h) {
     Tensor x = a(h);
     try (Scalar one = new Scalar(1.0);
-        TensorOptions o = new TensorOptions(scalarType(x));
+        TensorOptions o = optionsOf(x);
         Tensor ones = torch.full(shape(x).longDims(), one, o);
         BoolOptional retain = new BoolOptional();
         TensorArrayRefOptional inputs = new TensorArrayRefOptional()) {
