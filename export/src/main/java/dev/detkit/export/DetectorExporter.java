@@ -33,7 +33,8 @@ public final class DetectorExporter {
   public static String buildId() {
     try {
       Path p =
-          Path.of(DetectorExporter.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+          Path.of(
+              DetectorExporter.class.getProtectionDomain().getCodeSource().getLocation().toURI());
       // In a class folder Maven recompiles the whole module on any change, so one class dates it.
       Path f = Files.isDirectory(p) ? p.resolve("dev/detkit/export/RecordingKernels.class") : p;
       return p + ":" + Files.size(f) + ":" + Files.getLastModifiedTime(f).toMillis();

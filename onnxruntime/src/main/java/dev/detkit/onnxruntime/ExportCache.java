@@ -12,9 +12,8 @@ import java.util.HexFormat;
 /**
  * Exported models kept between runs, keyed by what determines the graph: the resolved config, the
  * checkpoint (path, size, modification time), the input shape, the opset and the exporter build
- * ({@code DetectorExporter.buildId()}). The folder is {@code
- * onnx} under the runtime options' cache folder ({@code -Ddetkit.cache}, else {@code DETKIT_CACHE},
- * else {@code ~/.cache/detkit}).
+ * ({@code DetectorExporter.buildId()}). The folder is {@code onnx} under the runtime options' cache
+ * folder ({@code -Ddetkit.cache}, else {@code DETKIT_CACHE}, else {@code ~/.cache/detkit}).
  */
 public final class ExportCache {
   /** Writes the export of a shape to a file. */

@@ -5,10 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.detkit.api.backend.Backends;
 import dev.detkit.api.backend.CpuFeatures;
-import dev.detkit.api.util.Json;
 import dev.detkit.api.testing.TestRuntime;
+import dev.detkit.api.util.Json;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
