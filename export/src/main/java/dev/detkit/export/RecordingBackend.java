@@ -1,13 +1,12 @@
 package dev.detkit.export;
 
 import dev.detkit.api.tensor.Backend;
-import dev.detkit.api.tensor.Capability;
 import dev.detkit.api.tensor.DType;
+import dev.detkit.api.tensor.ForwardingBackend;
 import dev.detkit.api.tensor.Kernels;
 import dev.detkit.api.tensor.Shape;
 import dev.detkit.api.tensor.Tensor;
 import java.util.List;
-import java.util.Set;
 
 /**
  * A backend of the tensor API that records an ONNX graph while another backend computes: build the
@@ -15,8 +14,7 @@ import java.util.Set;
  * model code once, and name its results with {@link #output}. Nothing in the model knows it is
  * being exported; each {@link Kernels} op maps to ONNX operators in {@link RecordingKernels}.
  */
-public final class RecordingBackend implements Backend {
-  private final Backend inner;
+public final class RecordingBackend extends ForwardingBackend {
   private final OnnxGraph graph = new OnnxGraph();
   private final RecordingKernels kernels;
   private final boolean dynamic;
@@ -27,7 +25,7 @@ public final class RecordingBackend implements Backend {
    * @param dynamic whether batch and spatial sizes of the input stay symbolic
    */
   public RecordingBackend(Backend inner, int opset, boolean dynamic) {
-    this.inner = inner;
+    super(inner);
     this.dynamic = dynamic;
     this.kernels = new RecordingKernels(inner.kernels(), graph, opset, dynamic);
   }
@@ -86,28 +84,8 @@ public final class RecordingBackend implements Backend {
   }
 
   @Override
-  public String name() {
-    return inner.name();
-  }
-
-  @Override
   public String version() {
     return inner.version() + " (recording ONNX)";
-  }
-
-  @Override
-  public Set<Capability> capabilities() {
-    return inner.capabilities();
-  }
-
-  @Override
-  public String limitations() {
-    return inner.limitations();
-  }
-
-  @Override
-  public int threads() {
-    return inner.threads();
   }
 
   @Override

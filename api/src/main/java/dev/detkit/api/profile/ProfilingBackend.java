@@ -2,8 +2,8 @@ package dev.detkit.api.profile;
 
 import dev.detkit.api.tensor.Backend;
 import dev.detkit.api.tensor.BinaryOp;
-import dev.detkit.api.tensor.Capability;
 import dev.detkit.api.tensor.Conv2dOptions;
+import dev.detkit.api.tensor.ForwardingBackend;
 import dev.detkit.api.tensor.Kernels;
 import dev.detkit.api.tensor.UnaryOp;
 import java.lang.reflect.InvocationTargetException;
@@ -14,7 +14,6 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -24,13 +23,12 @@ import java.util.concurrent.ConcurrentHashMap;
  * and unary/binary ops by operator, since that is where a backbone's time goes. A dynamic proxy
  * adds about a microsecond per call, far below any kernel's time at detection sizes.
  */
-public final class ProfilingBackend implements Backend {
-  private final Backend inner;
+public final class ProfilingBackend extends ForwardingBackend {
   private final Kernels kernels;
   private final Map<String, long[]> stats = new ConcurrentHashMap<>();
 
   public ProfilingBackend(Backend inner) {
-    this.inner = inner;
+    super(inner);
     Kernels k = inner.kernels();
     this.kernels =
         (Kernels)
@@ -114,31 +112,6 @@ public final class ProfilingBackend implements Backend {
       out.add(m);
     }
     return out;
-  }
-
-  @Override
-  public String name() {
-    return inner.name();
-  }
-
-  @Override
-  public String version() {
-    return inner.version();
-  }
-
-  @Override
-  public Set<Capability> capabilities() {
-    return inner.capabilities();
-  }
-
-  @Override
-  public String limitations() {
-    return inner.limitations();
-  }
-
-  @Override
-  public int threads() {
-    return inner.threads();
   }
 
   @Override
